@@ -601,6 +601,10 @@ class TrainingNeed(models.Model):
     trained_on = models.DateField(_("培训完成日期"), null=True, blank=True)
     exam_on = models.DateField(_("考试日期"), null=True, blank=True)
     closed_on = models.DateField(_("办结日期"), null=True, blank=True)
+    ledger_import = models.ForeignKey(
+        "LedgerImport", verbose_name=_("来自导入"), null=True, blank=True, related_name="training_needs",
+        on_delete=models.SET_NULL,
+    )
     note = models.CharField(_("备注"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
@@ -643,3 +647,60 @@ class TrainingNeed(models.Model):
         if self.kind == NeedKind.REVIEW:
             text += "（复审）"
         return text
+
+
+class LedgerImportQuerySet(models.QuerySet):
+    def for_user(self, user):
+        role = getattr(user, "role", None)
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if role == Role.TOWN_CLERK:
+            return self.filter(town_id=user.town_id)
+        if role == Role.SAFETY_OFFICE:
+            return self.all()
+        return self.none()
+
+
+class LedgerImport(models.Model):
+    """One uploaded ledger file, from preview to commit.
+
+    The file's bytes are kept here (not in a process's memory or temp folder) so the preview and
+    the confirmation may be served by different application processes.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("待确认")
+        COMMITTED = "committed", _("已导入")
+        REJECTED = "rejected", _("有错误未导入")
+        DISCARDED = "discarded", _("已放弃")
+
+    uploaded_by = models.ForeignKey(User, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL)
+    town = models.ForeignKey(
+        Town, verbose_name=_("镇（街道）"), null=True, blank=True, on_delete=models.PROTECT,
+        help_text=_("上传时指定的镇（街道）；为空时按文件中的镇（街道）行或工作表名确定"),
+    )
+    form = models.PositiveSmallIntegerField(_("附件"), null=True, blank=True)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    checksum = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    content = models.BinaryField(_("文件内容"))
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PREVIEWED)
+    skip_invalid = models.BooleanField(_("只导入无误的行"), default=False)
+    rows_total = models.PositiveIntegerField(_("数据行数"), default=0)
+    entries_created = models.PositiveIntegerField(_("新增培训需求"), default=0)
+    workers_created = models.PositiveIntegerField(_("新增人员"), default=0)
+    units_created = models.PositiveIntegerField(_("新增单位"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    warning_count = models.PositiveIntegerField(_("提示数"), default=0)
+    report = models.JSONField(_("结果明细"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    objects = LedgerImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("台账导入")
+        verbose_name_plural = _("台账导入")
+
+    def __str__(self):
+        return self.file_name
