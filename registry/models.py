@@ -10,7 +10,7 @@ import re
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -523,9 +523,8 @@ class Certificate(models.Model):
         elif not self.category.review_interval_years:
             # special equipment: review renews the certificate for another validity period
             self.valid_until = add_years(self.valid_until, self.category.validity_years)
-        self.version = F("version") + 1
+        self.version += 1
         self.save()
-        self.refresh_from_db(fields=["version"])
 
     record_review.alters_data = True
 
