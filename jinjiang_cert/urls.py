@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from registry.views.home import home
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path("", home, name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("registry.urls")),
+    path("admin/", admin.site.urls),
 ]
