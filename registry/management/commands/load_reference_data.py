@@ -13,4 +13,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         load_reference_data(apps)
         load_notice_campaign(apps)
-        self.stdout.write(self.style.SUCCESS("参考数据已是最新。"))
+        if options["verbosity"]:
+            self.stdout.write(self.style.SUCCESS("参考数据已是最新。"))
