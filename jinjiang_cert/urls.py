@@ -7,5 +7,6 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("registry.urls")),
+    path("campaigns/", include("campaigns.urls")),
     path("admin/", admin.site.urls),
 ]
