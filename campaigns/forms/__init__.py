@@ -1,0 +1,1 @@
+"""Forms of the campaign pages, one module per part (programme, enforcement)."""

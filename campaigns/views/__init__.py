@@ -1,0 +1,1 @@
+"""The campaign's pages: programme_* and training_* modules (phases, publicity, training), enforcement modules beside them."""
