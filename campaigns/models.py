@@ -427,8 +427,28 @@ class Finding(models.Model):
         return self.result != FindingResult.CERTIFIED
 
 
+class IllegalFollowUp(Exception):
+    """A measure cannot move to that follow-up status from where it is."""
+
+
 class Measure(models.Model):
-    """An enforcement measure taken after an inspection, and its follow-up."""
+    """An enforcement measure taken after an inspection, and its follow-up.
+
+    Follow-up is a small state machine (待整改 → 已整改 → 已复查 → 已结案, or straight to 已结案
+    for a fine or a case); each step keeps its own date, `followed_up_on` is the latest.
+    """
+
+    TRANSITIONS = {
+        MeasureStatus.OPEN: (MeasureStatus.RECTIFIED, MeasureStatus.CLOSED),
+        MeasureStatus.RECTIFIED: (MeasureStatus.RECHECKED, MeasureStatus.CLOSED),
+        MeasureStatus.RECHECKED: (MeasureStatus.CLOSED,),
+        MeasureStatus.CLOSED: (),
+    }
+    STEP_DATE_FIELDS = {
+        MeasureStatus.RECTIFIED: "rectified_on",
+        MeasureStatus.RECHECKED: "rechecked_on",
+        MeasureStatus.CLOSED: "closed_on",
+    }
 
     inspection = models.ForeignKey(Inspection, related_name="measures", on_delete=models.CASCADE)
     kind = models.CharField(_("处理措施"), max_length=20, choices=MeasureKind.choices)
@@ -437,6 +457,9 @@ class Measure(models.Model):
     case_number = models.CharField(_("案号"), max_length=60, blank=True)
     status = models.CharField(_("跟进状态"), max_length=12, choices=MeasureStatus.choices, default=MeasureStatus.OPEN)
     followed_up_on = models.DateField(_("跟进日期"), null=True, blank=True)
+    rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
+    rechecked_on = models.DateField(_("复查日期"), null=True, blank=True)
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -450,6 +473,20 @@ class Measure(models.Model):
             raise ValidationError({"deadline": _("责令整改须填写整改期限。")})
         if self.kind == MeasureKind.FINE and not self.fine_amount:
             raise ValidationError({"fine_amount": _("罚款须填写金额。")})
+
+    def next_statuses(self):
+        return self.TRANSITIONS[MeasureStatus(self.status)]
+
+    def follow_up(self, status, on):
+        """Move to `status` on day `on`, keeping that step's date; IllegalFollowUp if not allowed."""
+        if status not in self.next_statuses():
+            raise IllegalFollowUp(status)
+        self.status = status
+        setattr(self, self.STEP_DATE_FIELDS[status], on)
+        self.followed_up_on = on
+        self.save(update_fields=["status", self.STEP_DATE_FIELDS[status], "followed_up_on"])
+
+    follow_up.alters_data = True
 
 
 class ExposureEntry(models.Model):
