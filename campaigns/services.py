@@ -1,0 +1,168 @@
+"""Training (phase 3, 集中培训): writes that span classes, enrolments, needs and certificates.
+
+Each function runs inside one transaction and returns a small result object; a failure
+leaves nothing behind. Enforcement has its own module (enforcement_services.py).
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from registry.choices import NeedKind, NeedStatus, Scheme
+from registry.models import TrainingNeed, today
+from registry.services import IssueResult, issue_certificate_from_need
+
+from .choices import ExamResult
+from .models import Enrolment, TrainingClass
+
+
+class ClassFull(Exception):
+    """More needs were chosen than the class has places left."""
+
+    def __init__(self, free):
+        super().__init__(free)
+        self.free = free
+
+
+class NotEligible(Exception):
+    """A chosen need may not be enrolled in this class (closed, another category, or waiting for another exam)."""
+
+
+class ResultLocked(Exception):
+    """The trainee passed (a certificate was issued) or the need was closed: the result cannot change."""
+
+
+def category_matches(category, prefix=""):
+    """Needs a class on `category` trains: the category itself, its items, and the class it belongs to.
+
+    A need entered on a class (电工作业) is trained by a class on one of its items (低压电工作业),
+    and a need on an item by a class on its class.
+    """
+    condition = Q(**{f"{prefix}category": category}) | Q(**{f"{prefix}category__parent": category})
+    if category.parent_id:
+        condition |= Q(**{f"{prefix}category": category.parent_id})
+    return condition
+
+
+def eligible_needs(training_class, needs):
+    """Of `needs`, the open ones of active workers this class may take: a matching category, not in this
+    class already, and not waiting for another class's exam."""
+    waiting = Enrolment.objects.filter(need=OuterRef("pk")).filter(
+        Q(exam_result=ExamResult.PENDING) | Q(training_class=training_class)
+    )
+    return needs.open().filter(category_matches(training_class.category), worker__is_active=True).exclude(Exists(waiting))
+
+
+@dataclass
+class EnrolResult:
+    training_class: TrainingClass
+    enrolments: list
+
+    @property
+    def count(self):
+        return len(self.enrolments)
+
+
+@transaction.atomic
+def enrol_needs(training_class, needs, *, user=None, on=None):
+    """Enrol `needs` into the class; each need becomes registered with the class's institution.
+
+    The class row is locked so two clerks enrolling at once cannot overfill it. Raises
+    NotEligible when a need may not join this class and ClassFull when the places left are
+    fewer than the needs chosen; then nothing is written.
+    """
+    locked = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
+    wanted = {need.pk for need in needs}
+    chosen = list(
+        eligible_needs(locked, TrainingNeed.objects.filter(pk__in=wanted)).select_for_update(of=("self",)).order_by("pk")
+    )
+    if len(chosen) != len(wanted):
+        raise NotEligible(_("所选培训需求中有不能报名本班的（已办结、类别不符或正等待其他班考试），请刷新后重试。"))
+    free = locked.capacity - locked.enrolments.count()
+    if len(chosen) > free:
+        raise ClassFull(free)
+    enrolments = Enrolment.objects.bulk_create(
+        Enrolment(training_class=locked, need=need, enrolled_by=user) for need in chosen
+    )
+    now = timezone.now()
+    for need in chosen:
+        need.status = NeedStatus.REGISTERED
+        need.institution_id = locked.institution_id
+        need.registered_on = on or today()
+        need.version += 1
+        need.updated_at = now
+    bulk_update_with_history(
+        chosen, TrainingNeed, ["status", "institution", "registered_on", "version", "updated_at"], default_user=user
+    )
+    return EnrolResult(training_class=locked, enrolments=enrolments)
+
+
+@dataclass
+class TraineeResult:
+    enrolment: Enrolment
+    issued: IssueResult | None = None  # set when the trainee passed
+    need_status: str = ""
+
+
+@transaction.atomic
+def record_trainee_result(enrolment, *, attended, exam_result, exam_on=None, item=None, number="", user=None):
+    """Record one trainee's attendance and exam result, in one step.
+
+    A pass issues the certificate (or records the review on the certificate under review)
+    and closes the need as certified; a fail leaves the need open as failed, for a later
+    class; absence from the exam leaves it registered. Raises ResultLocked when the trainee
+    already passed or the need was closed, and lets the certificate's ValidationError through.
+    """
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("training_class", "need__worker")
+        .get(pk=enrolment.pk)
+    )
+    need, training_class = enrolment.need, enrolment.training_class
+    if enrolment.exam_result == ExamResult.PASSED or not need.is_open:
+        raise ResultLocked(_("%(name)s的结果已登记发证或需求已办结，不能再修改。") % {"name": need.worker.name})
+    took_part = attended or exam_result in (ExamResult.PASSED, ExamResult.FAILED)
+    trained_on = min(day for day in (training_class.ends_on, exam_on) if day) if took_part else None
+    result = TraineeResult(enrolment=enrolment)
+    if exam_result == ExamResult.PASSED:
+        result.issued = issue_certificate_from_need(
+            need, exam_on=exam_on, item=item, number=number, issued_on=exam_on, trained_on=trained_on
+        )
+        enrolment.certificate = result.issued.certificate
+        attended = True
+    else:
+        if exam_result == ExamResult.FAILED:
+            need.status, need.exam_on = NeedStatus.FAILED, exam_on
+            attended = True if attended is None else attended
+        elif exam_result == ExamResult.PENDING and attended:
+            need.status = NeedStatus.TRAINED
+        else:
+            need.status = NeedStatus.REGISTERED
+        need.trained_on = trained_on or need.trained_on
+        need.institution_id = training_class.institution_id
+        need.version += 1
+        if user is not None:
+            need._history_user = user
+        need.save()
+    enrolment.attended = attended
+    enrolment.exam_result = exam_result
+    enrolment.exam_on = exam_on if exam_result in (ExamResult.PASSED, ExamResult.FAILED) else None
+    enrolment.save(update_fields=["attended", "exam_result", "exam_on", "certificate"])
+    result.need_status = need.status
+    return result
+
+
+def default_certificate_number(need):
+    """Special-operation certificates are numbered "T" + the holder's ID number; others have no known format.
+
+    A review of a certificate held issues no new number.
+    """
+    if need.kind == NeedKind.REVIEW and need.certificate_id:
+        return ""
+    if need.category.scheme == Scheme.SPECIAL_OPERATION and need.worker.id_number:
+        return f"T{need.worker.id_number}"
+    return ""
