@@ -32,6 +32,8 @@ class FormSheet(WriteOnlyWorksheet):
     openpyxl's own `append` turns each value into a fresh cell and throws away a styled one
     after each use; a form's body has the same five styles on every row, so its five cells are
     made once and refilled row after row (each row is serialised before `append` returns).
+    This leans on openpyxl 3.1's `_values_to_row` and `Workbook._add_sheet` (pyproject pins
+    openpyxl below 3.2); the layout tests read every file back and would catch a change.
     """
 
     def _values_to_row(self, cells, row_idx):
