@@ -171,7 +171,7 @@ class TrainingProgressFilter(django_filters.FilterSet):
             del self.filters["form"]
 
     @property
-    def campaign(self):
+    def chosen_campaign(self):
         return self.form.cleaned_data.get("campaign") if self.is_valid() else None
 
     def filter_campaign(self, queryset, name, value):

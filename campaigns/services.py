@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from registry.choices import NeedKind, NeedStatus, Scheme
-from registry.models import TrainingNeed, today
-from registry.services import IssueResult, issue_certificate_from_need
+from registry.models import Certificate, TrainingNeed, today
+from registry.services import IssueResult, NeedClosed, issue_certificate_from_need
 
 from .choices import ExamResult
 from .models import Enrolment, TrainingClass
@@ -129,9 +129,12 @@ def record_trainee_result(enrolment, *, attended, exam_result, exam_on=None, ite
     trained_on = min(day for day in (training_class.ends_on, exam_on) if day) if took_part else None
     result = TraineeResult(enrolment=enrolment)
     if exam_result == ExamResult.PASSED:
-        result.issued = issue_certificate_from_need(
-            need, exam_on=exam_on, item=item, number=number, issued_on=exam_on, trained_on=trained_on
-        )
+        # a certificate is for one catalogue item: the class's item when the need is on a class
+        certificate = Certificate(worker=need.worker, category=item or need.category, number=number, issued_on=exam_on)
+        try:
+            result.issued = issue_certificate_from_need(need, certificate, exam_on=exam_on, trained_on=trained_on)
+        except NeedClosed as closed:
+            raise ResultLocked(str(closed)) from closed
         enrolment.certificate = result.issued.certificate
         attended = True
     else:

@@ -174,7 +174,7 @@ def publicity_totals(records):
     by_reporter = list(
         records.values("town__name", "department__name")
         .annotate(**figures)
-        .order_by("town__order", "department__order", "department__name")
+        .order_by(F("town__order").asc(nulls_last=True), "department__order", "department__name")
     )
     by_channel = list(records.values("channel").annotate(**figures).order_by("-n", "channel"))
     for row in by_channel:

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from registry.models import TrainingNeed
 from registry.permissions import ledger_reader_required
-from registry.services import NeedClosed
 
 from .. import services
 from ..choices import ExamResult
@@ -38,7 +37,8 @@ def training_class_list(request):
     counts = {"enrolled": Count("enrolments")}
     if user.is_town_clerk:
         counts["own"] = Count("enrolments", filter=Q(enrolments__need__worker__unit__town=user.town_id))
-    filterset = TrainingClassFilter(request.GET, queryset=_classes(user).annotate(**counts), request=request)
+    filterset = TrainingClassFilter(request.GET, queryset=_classes(user).annotate(**counts).order_by("-starts_on", "-pk"),
+                                   request=request)
     context = {
         "filter": filterset,
         "page_obj": Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page")),
@@ -118,7 +118,8 @@ def enrolment_create(request, pk):
         raise PermissionDenied
     scoped = TrainingNeed.objects.for_user(user)
     candidates = services.eligible_needs(training_class, scoped)
-    form = EnrolmentForm(request.POST or None, training_class=training_class, candidates=candidates,
+    form = EnrolmentForm(request.POST if request.method == "POST" else None, training_class=training_class,
+                         candidates=candidates,
                          enrolled=training_class.enrolled)
     if request.method == "POST":
         wanted = _posted_need_ids(request)
@@ -177,7 +178,7 @@ def enrolment_results(request, pk):
                     row.enrolment, attended=row.cleaned_data["attended"], exam_result=row.cleaned_data["exam_result"],
                     exam_on=exam_on, item=row.certificate_item, number=row.cleaned_data.get("number", ""), user=user,
                 )
-            except (services.ResultLocked, NeedClosed, ValidationError) as error:
+            except (services.ResultLocked, ValidationError) as error:
                 text = "；".join(error.messages) if isinstance(error, ValidationError) else str(error)
                 messages.error(request, _("%(name)s：未保存。%(reason)s") % {"name": row.need.worker.name,
                                                                           "reason": text})

@@ -16,7 +16,7 @@ def training_progress(request):
     """Needs registered during the campaign, and how many were enrolled, trained and certified."""
     user, today = request.user, timezone.localdate()
     filterset = TrainingProgressFilter(request.GET, queryset=TrainingNeed.objects.for_user(user), request=request)
-    campaign = filterset.campaign
+    campaign = filterset.chosen_campaign
     context = {"filter": filterset, "campaign": campaign, "today": today}
     if campaign is not None:
         phase = campaign.phases.filter(kind=PhaseKind.TRAINING).first()

@@ -71,3 +71,25 @@ def count_queries(client, url, data=None):
 
 def is_login_redirect(response):
     return response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def make_class(institution, key, *, town_name=None, capacity=30, campaign=None, name=None, **dates):
+    """A class starting 20 days ago, ending 10 days ago, examined 5 days ago (results may be recorded)."""
+    from campaigns.models import TrainingClass
+    from tests.factories import town
+
+    today = timezone.localdate()
+    dates = {"starts_on": today - datetime.timedelta(days=20), "ends_on": today - datetime.timedelta(days=10),
+             "exam_on": today - datetime.timedelta(days=5), **dates}
+    return TrainingClass.objects.create(
+        institution=institution, category=category(key), town=town(town_name) if town_name else None,
+        name=name or f"{category(key).name}培训班", place="晋江市安全生产培训中心", capacity=capacity, campaign=campaign,
+        **dates,
+    )
+
+
+def need_in(town_name, key="op-1-2", **kwargs):
+    from tests.factories import TrainingNeedFactory, UnitFactory, WorkerFactory, town
+
+    return TrainingNeedFactory(worker=WorkerFactory(unit=UnitFactory(town=town(town_name))), category=category(key),
+                               **kwargs)
