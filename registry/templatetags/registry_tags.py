@@ -40,6 +40,15 @@ def id_number_for(worker, user):
     return worker.id_number if sees_personal_data(user) else worker.masked_id_number
 
 
+@register.filter
+def number_for(certificate, user):
+    """A certificate number; a special-operation number ("T" + ID number) hides the ID part from the bureaus."""
+    number, id_number = certificate.number, certificate.worker.id_number
+    if sees_personal_data(user) or not id_number or id_number not in number:
+        return number
+    return number.replace(id_number, certificate.worker.masked_id_number)
+
+
 @register.simple_tag(takes_context=True)
 def sort_link(context, param, label):
     """A column header that sorts by `param` (an OrderingFilter parameter), and reverses on a second click."""
