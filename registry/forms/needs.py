@@ -60,6 +60,10 @@ class TrainingNeedForm(forms.ModelForm):
         self.worker = worker
         self.fields["category"].queryset = categories_for(user)
 
+    def has_changed(self):
+        # the kind always carries a value; a category or a note is what makes the section filled in
+        return bool(set(self.changed_data) - {"kind"})
+
     def clean(self):
         cleaned = super().clean()
         category, kind = cleaned.get("category"), cleaned.get("kind")
