@@ -54,7 +54,8 @@ def eligible_needs(training_class, needs):
     waiting = Enrolment.objects.filter(need=OuterRef("pk")).filter(
         Q(exam_result=ExamResult.PENDING) | Q(training_class=training_class)
     )
-    return needs.open().filter(category_matches(training_class.category), worker__is_active=True).exclude(Exists(waiting))
+    matching = needs.open().filter(category_matches(training_class.category), worker__is_active=True)
+    return matching.exclude(Exists(waiting))
 
 
 @dataclass
@@ -77,9 +78,8 @@ def enrol_needs(training_class, needs, *, user=None, on=None):
     """
     locked = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
     wanted = {need.pk for need in needs}
-    chosen = list(
-        eligible_needs(locked, TrainingNeed.objects.filter(pk__in=wanted)).select_for_update(of=("self",)).order_by("pk")
-    )
+    chosen = eligible_needs(locked, TrainingNeed.objects.filter(pk__in=wanted))
+    chosen = list(chosen.select_for_update(of=("self",)).order_by("pk"))
     if len(chosen) != len(wanted):
         raise NotEligible(_("所选培训需求中有不能报名本班的（已办结、类别不符或正等待其他班考试），请刷新后重试。"))
     free = locked.capacity - locked.enrolments.count()

@@ -214,9 +214,10 @@ class TrainingClassForm(forms.ModelForm):
         if starts_on and exam_on and exam_on < starts_on:
             self.add_error("exam_on", _("考试日期不能早于开班日期。"))
         capacity = cleaned.get("capacity")
-        if capacity is not None and capacity < max(self.enrolled, 1):
-            self.add_error("capacity", _("名额不能少于已报名人数（%(n)s人）。") % {"n": self.enrolled} if self.enrolled
-                           else _("名额至少为1人。"))
+        if capacity is not None and capacity < 1:
+            self.add_error("capacity", _("名额至少为1人。"))
+        elif capacity is not None and capacity < self.enrolled:
+            self.add_error("capacity", _("名额不能少于已报名人数（%(n)s人）。") % {"n": self.enrolled})
         return cleaned
 
 

@@ -83,7 +83,11 @@ def phase_due(phase, today):
 
 @login_required
 def campaign_list(request):
-    campaigns = Campaign.objects.select_related("created_from").annotate(phase_count=Count("phases")).order_by("-starts_on", "-pk")
+    campaigns = (
+        Campaign.objects.select_related("created_from")
+        .annotate(phase_count=Count("phases"))
+        .order_by("-starts_on", "-pk")
+    )
     filterset = CampaignFilter(request.GET, queryset=campaigns)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {

@@ -65,7 +65,9 @@ def training_progress_table(needs, towns):
     town_order = {town.pk: index for index, town in enumerate(towns)}
     by_town = {town.pk: town for town in towns}
     cells = [cell for cell in cells if cell["town_pk"] in by_town]
-    cells.sort(key=lambda cell: (town_order[cell["town_pk"]], classes[cell["class_id"]].scheme != Scheme.SPECIAL_OPERATION,
+    # towns in their order; Attachment 1's classes before Attachment 2's, each in catalogue order
+    cells.sort(key=lambda cell: (town_order[cell["town_pk"]],
+                                 classes[cell["class_id"]].scheme != Scheme.SPECIAL_OPERATION,
                                  classes[cell["class_id"]].order))
     groups = []
     for town in towns:
@@ -92,7 +94,8 @@ def submission_states(campaign, user):
     """{(town_id, form): SubmissionState} of each town's newest version, and the towns that submitted each form."""
     latest = Submission.objects.filter(campaign=campaign).latest_versions()
     states = {}
-    for row in Submission.objects.for_user(user).filter(pk__in=latest.values("pk")).values("town_id", "form", "status", "is_late"):
+    rows = Submission.objects.for_user(user).filter(pk__in=latest.values("pk"))
+    for row in rows.values("town_id", "form", "status", "is_late"):
         if row["status"] == Submission.Status.ACCEPTED:
             state = SubmissionState.ACCEPTED
         elif row["status"] == Submission.Status.RETURNED:

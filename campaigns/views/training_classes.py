@@ -14,7 +14,14 @@ from registry.permissions import ledger_reader_required
 from .. import services
 from ..choices import ExamResult
 from ..filters import EnrolmentCandidateFilter, TrainingClassFilter
-from ..forms.programme import EnrolmentForm, ExamDateForm, TrainingClassForm, qualified_items, result_forms, results_valid
+from ..forms.programme import (
+    EnrolmentForm,
+    ExamDateForm,
+    TrainingClassForm,
+    qualified_items,
+    result_forms,
+    results_valid,
+)
 from ..models import Enrolment, TrainingClass
 from .programme_access import can_create_class, can_edit_class, can_enrol, can_record_results
 
@@ -37,8 +44,8 @@ def training_class_list(request):
     counts = {"enrolled": Count("enrolments")}
     if user.is_town_clerk:
         counts["own"] = Count("enrolments", filter=Q(enrolments__need__worker__unit__town=user.town_id))
-    filterset = TrainingClassFilter(request.GET, queryset=_classes(user).annotate(**counts).order_by("-starts_on", "-pk"),
-                                   request=request)
+    classes = _classes(user).annotate(**counts).order_by("-starts_on", "-pk")
+    filterset = TrainingClassFilter(request.GET, queryset=classes, request=request)
     context = {
         "filter": filterset,
         "page_obj": Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page")),
@@ -162,7 +169,9 @@ def enrolment_results(request, pk):
         training_class=training_class
     )
     trainees = list(_trainees(user, training_class).annotate(waiting_elsewhere=Exists(waiting_elsewhere)))
-    editable = [t for t in trainees if t.exam_result != ExamResult.PASSED and t.need.is_open and not t.waiting_elsewhere]
+    editable = [
+        t for t in trainees if t.exam_result != ExamResult.PASSED and t.need.is_open and not t.waiting_elsewhere
+    ]
     locked = [t for t in trainees if t not in editable]
     data = request.POST if request.method == "POST" else None
     date_form = ExamDateForm(data, training_class=training_class)

@@ -58,7 +58,8 @@ def test_the_timeline_places_overlapping_phases_on_one_axis(notice):
     assert bars[PhaseKind.MOBILISATION]["left"] == "0.00"
     assert bars[PhaseKind.MOBILISATION]["width"] == f"{100 * 21 / span:.2f}"  # 10–30 May, inclusive
     assert bars[PhaseKind.TRAINING]["left"] == f"{100 * 52 / span:.2f}"  # 1 July is day 52
-    assert float(bars[PhaseKind.SUMMARY]["left"]) + float(bars[PhaseKind.SUMMARY]["width"]) == pytest.approx(100, abs=0.01)
+    summary = bars[PhaseKind.SUMMARY]
+    assert float(summary["left"]) + float(summary["width"]) == pytest.approx(100, abs=0.01)
     assert bars[PhaseKind.SURVEY]["deadline"] == f"{100 * 52 / span:.2f}"  # Attachment 1/2 due 1 July
     assert [bars[k]["state"] for k in (PhaseKind.MOBILISATION, PhaseKind.SURVEY, PhaseKind.TRAINING,
                                        PhaseKind.ENFORCEMENT)] == ["past", "past", "current", "future"]

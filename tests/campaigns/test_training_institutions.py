@@ -86,8 +86,8 @@ def test_an_institution_without_a_scheme_may_train_both(sign_in):
 
 
 @pytest.mark.parametrize("role,status", [
-    ("qingyang_clerk", 403), ("safety_office", 200), ("emergency_bureau", 403), ("market_bureau", 403),
-    ("department_user", 403), ("anonymous", 302),
+    ("qingyang_clerk", 403), ("anhai_clerk", 403), ("safety_office", 200), ("emergency_bureau", 403),
+    ("market_bureau", 403), ("department_user", 403), ("anonymous", 302),
 ])
 def test_only_the_safety_office_sets_an_institutions_categories(sign_in, role, status, quanzhou):
     client = sign_in(role)

@@ -12,7 +12,7 @@ from registry.models import Certificate, TrainingNeed
 from registry.services import NeedClosed
 from tests.factories import CertificateFactory, category
 
-from .conftest import ROLES, count_queries, is_login_redirect, make_class, need_in
+from .conftest import count_queries, is_login_redirect, make_class, need_in
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +168,8 @@ def test_a_failure_midway_leaves_nothing(low_voltage, trainees, monkeypatch):
 
     monkeypatch.setattr(Enrolment, "save", broken_save)  # fails after the certificate and the need were written
     with pytest.raises(RuntimeError):
-        services.record_trainee_result(enrolment, attended=True, exam_result=ExamResult.PASSED, exam_on=EXAM, number="T1")
+        services.record_trainee_result(enrolment, attended=True, exam_result=ExamResult.PASSED, exam_on=EXAM,
+                                       number="T1")
     assert not Certificate.objects.exists()
     need = TrainingNeed.objects.get(pk=enrolment.need_id)
     assert (need.status, need.certificate, need.closed_on) == (NeedStatus.REGISTERED, None, None)
