@@ -209,3 +209,6 @@ class SubmissionRow(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.unit_name} {self.worker_name}"
+
+
+from .monthly_models import *  # noqa: E402,F401,F403
