@@ -74,7 +74,10 @@ class InspectionForm(forms.ModelForm):
         label=_("执法人员（名单）"), queryset=Inspector.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    random_draw = DrawChoiceField(label=_("来自双随机抽取"), queryset=RandomDraw.objects.none(), required=False)
+    random_draw = DrawChoiceField(
+        label=_("来自双随机抽取"), queryset=RandomDraw.objects.none(), required=False, empty_label=_("否"),
+        help_text=_("列出抽中该单位的抽取"),
+    )
 
     class Meta:
         model = Inspection
@@ -83,6 +86,7 @@ class InspectionForm(forms.ModelForm):
             "random_draw", "place", "problems", "refused_cooperation", "referred_to",
         ]
         widgets = {"unit": forms.HiddenInput, "inspected_on": DATE, "problems": forms.Textarea(attrs={"rows": 3})}
+        labels = {"inspector_names": _("执法人员（姓名）")}
         help_texts = {"inspector_names": _("名单外的执法人员，用顿号分隔；名单与姓名合计至少两人")}
 
     def __init__(self, *args, user, units=None, unit=None, **kwargs):
@@ -140,10 +144,10 @@ class InspectionForm(forms.ModelForm):
 
 def category_choices(user):
     """The categories a user may record a finding in, grouped by scheme, for every row of a page."""
-    groups = {}
-    for category in CertificateCategory.objects.for_user(user).order_by("scheme", "order"):
-        groups.setdefault(category.scheme, []).append((category.pk, str(category)))
-    return [("", "—")] + [(Scheme(scheme).label, rows) for scheme, rows in groups.items()]
+    groups = {scheme: [] for scheme in Scheme}
+    for category in CertificateCategory.objects.for_user(user).order_by("order", "pk"):
+        groups[Scheme(category.scheme)].append((category.pk, str(category)))
+    return [("", "—")] + [(scheme.label, rows) for scheme, rows in groups.items() if rows]
 
 
 class FindingRowForm(forms.Form):

@@ -4,9 +4,15 @@ import pytest
 from django.urls import reverse
 
 from campaigns.enforcement_services import generate_cross_inspection_plan
-from campaigns.models import CrossInspectionPair, CrossInspectionPlan
+from campaigns.models import CrossInspectionPair, CrossInspectionPlan, Inspection
 from registry.models import Town
-from tests.campaigns.test_enforcement_helpers import notice_campaign, plan, status_for  # noqa: F401
+from tests.campaigns.test_enforcement_helpers import (  # noqa: F401  (plan is a fixture)
+    make_inspection,
+    notice_campaign,
+    plan,
+    queries_for,
+    status_for,
+)
 from tests.factories import UnitFactory, town
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +109,16 @@ def test_the_plan_in_force_decides_which_other_town_a_clerk_may_inspect(client, 
     assert client.get(url, {"unit": other.pk}).status_code == 200
     if target != town("安海"):
         assert client.get(url, {"unit": anhai_unit.pk}).status_code == 404
+
+
+def test_the_plan_page_runs_a_fixed_number_of_queries(client, safety_office, qingyang_clerk, plan):
+    client.force_login(qingyang_clerk)
+    few = queries_for(client, reverse("campaigns:cross_plan"))
+    for pair in plan.pairs.all()[:6]:
+        make_inspection(UnitFactory(town=pair.inspected_town), inspecting_town=pair.inspecting_town,
+                        is_cross_inspection=True, campaign=plan.campaign)
+    generate_cross_inspection_plan(notice_campaign(), 99, user=safety_office)
+    assert Inspection.objects.count() == 6
+    assert queries_for(client, reverse("campaigns:cross_plan_detail", args=[plan.pk])) == few
+    response = client.get(reverse("campaigns:cross_plan_detail", args=[plan.pk]))
+    assert sum(pair.inspections_made for pair in response.context["pairs"]) == 6

@@ -13,7 +13,7 @@ from campaigns.choices import FindingResult, MeasureKind
 from campaigns.enforcement_services import make_random_draw, record_findings
 from campaigns.models import ExposureEntry, Measure
 from registry.models import Unit, Worker
-from tests.campaigns.test_enforcement_helpers import make_inspection, make_inspector, queries_for
+from tests.campaigns.test_enforcement_helpers import make_inspection, make_inspector, queries_for, status_for
 from tests.factories import CertificateFactory, UnitFactory, WorkerFactory, category, town
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +143,10 @@ def test_the_public_lists_filter_by_town_and_run_a_fixed_number_of_queries(clien
         draw.save()
         ExposureEntry.objects.create(inspection=entries[0].inspection, violation="无证上岗", measure="罚款", published_on=TODAY)
     assert [queries_for(client, url) for url in public_urls(published)] == counts
+
+
+@pytest.mark.parametrize("role", ["qingyang_clerk", "anhai_clerk", "safety_office", "emergency_bureau", "market_bureau",
+                                  "department_user", "anonymous"])
+def test_every_role_reads_the_same_public_pages(client, personas, published, role):
+    for url in [*public_urls(published), reverse("campaigns:public_exposure_xlsx")]:
+        assert status_for(client, personas[role], "get", url) == 200, url
