@@ -527,4 +527,34 @@ def seed(workers=2000, seed=2019, today=None, progress=None):
                 progress(f"已生成 {result.workers}/{workers} 名从业人员…")
                 next_report += workers / 4
         result.campaign = create_demo_campaign(today)
+        create_demo_inspectors(generator, towns)
     return result
+
+
+INSPECTOR_DEPARTMENTS = {"应急局": 8, "市场监管局": 8, "住建局": 4}
+INSPECTORS_PER_TOWN = 3
+
+
+def create_demo_inspectors(generator, towns):
+    """Inspector lists for the 双随机 draws: the two bureaus, a city department and every town."""
+    from campaigns.models import Inspector
+
+    if Inspector.objects.exists():  # kept across --reset; lists a real office maintains stay as they are
+        return
+    inspectors = []
+    for name, count in INSPECTOR_DEPARTMENTS.items():
+        department = Department.objects.get(name=name)
+        for number in range(1, count + 1):
+            inspectors.append(Inspector(
+                name=generator.person_name(True, generator.rng.random() < 0.6),
+                badge_number=f"F{department.order:02d}{number:04d}",
+                department=department,
+            ))
+    for town in towns:
+        for number in range(1, INSPECTORS_PER_TOWN + 1):
+            inspectors.append(Inspector(
+                name=generator.person_name(True, generator.rng.random() < 0.6),
+                badge_number=f"Z{town.code[-3:]}{number:03d}",
+                town=town,
+            ))
+    Inspector.objects.bulk_create(inspectors)
