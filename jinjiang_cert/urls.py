@@ -8,5 +8,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("registry.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
