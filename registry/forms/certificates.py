@@ -44,7 +44,8 @@ def validity_too_long(category, latest):
 def category_choices(categories):
     """Leaf categories grouped by scheme and class, for a select with optgroups."""
     groups = {}
-    for category in categories:
+    # Attachment 1 (special operations) before Attachment 2, as the notice lists them
+    for category in sorted(categories, key=lambda category: Scheme(category.scheme).attachment):
         head = category.parent or category
         groups.setdefault(f"{Scheme(category.scheme).label} · {head}", []).append((category.pk, str(category)))
     return [("", "---------"), *groups.items()]
