@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .. import validators
 from ..choices import NeedKind, NeedSource, NeedStatus
 from ..models import CertificateCategory, Town, Unit
 from .workers import StableOrderingFilter, category_q, person_search, scope_choices
@@ -30,9 +31,10 @@ class NeedFilter(django_filters.FilterSet):
                                             empty_label=_("全部"))
     o = StableOrderingFilter(
         label=_("排序"),
-        fields=(("created_at", "created"), ("worker__unit__name", "unit"), ("worker__name", "worker"),
+        # the primary key is the order of entry, and indexed (created_at is not)
+        fields=(("pk", "created"), ("worker__unit__name", "unit"), ("worker__name", "worker"),
                 ("category__order", "category"), ("worker__unit__town__order", "town")),
-        field_labels={"created_at": _("登记时间"), "worker__unit__name": _("单位"), "worker__name": _("姓名"),
+        field_labels={"pk": _("登记时间"), "worker__unit__name": _("单位"), "worker__name": _("姓名"),
                       "category__order": _("培训类别"), "worker__unit__town__order": _("镇（街道）")},
         empty_label=_("默认（登记时间）"),
     )
@@ -47,7 +49,11 @@ class NeedFilter(django_filters.FilterSet):
             del self.filters["form"]
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(person_search(value, prefix="worker__") | Q(worker__unit__name__icontains=value.strip()))
+        condition = person_search(value, prefix="worker__")
+        if not any(char.isdigit() for char in value):
+            # words may also be the unit's name; digits are an ID number or a mobile (indexed)
+            condition |= Q(worker__unit__name_key__contains=validators.unit_name_key(value))
+        return queryset.filter(condition)
 
     def filter_form(self, queryset, name, value):
         return queryset.for_attachment(value)

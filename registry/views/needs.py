@@ -30,6 +30,11 @@ def _needs(user):
     return TrainingNeed.objects.for_user(user).select_related("worker__unit__town", "category", "institution")
 
 
+def _rows(needs):
+    # workers and units by prefetch, not a join: the page's sort then runs on the need table alone
+    return needs.select_related(None).select_related("category", "institution").prefetch_related("worker__unit__town")
+
+
 def _editable_need(request, pk, allowed):
     """The need for a write: 404 out of scope, 403 read-only; None (with a message) if its status forbids it."""
     need = get_object_or_404(_needs(request.user).select_related("certificate"), pk=pk)
@@ -42,9 +47,10 @@ def _editable_need(request, pk, allowed):
 
 @ledger_reader_required
 def need_list(request):
-    needs = _needs(request.user).filter(worker__is_active=True)
+    # in order of entry; by primary key, which is indexed, where created_at is not
+    needs = _needs(request.user).filter(worker__is_active=True).order_by("pk")
     filterset = NeedFilter(request.GET, queryset=needs, request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(_rows(filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "registry/need_list.html", {"filter": filterset, "page_obj": page})
 
 

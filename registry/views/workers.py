@@ -29,9 +29,10 @@ def _needs(user):
 @ledger_reader_required
 def worker_list(request):
     user = request.user
-    workers = Worker.objects.for_user(user).select_related("unit__town")
-    filterset = WorkerFilter(request.GET, queryset=workers, request=request)
+    filterset = WorkerFilter(request.GET, queryset=Worker.objects.for_user(user), request=request)
     rows = filterset.qs.prefetch_related(
+        # units by prefetch, not a join: the page's sort then runs on the worker table alone
+        "unit__town",
         Prefetch("certificates", queryset=_certificates(user), to_attr="shown_certificates"),
         Prefetch("training_needs", queryset=_needs(user).open(), to_attr="open_needs"),
     )
