@@ -5,12 +5,11 @@ import re
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .. import validators
 from ..choices import CertificateStatus, NeedKind, Scheme
+from ..forms.workers import QuickSelect
 from ..models import Certificate, CertificateCategory, Town, TrainingNeed, Unit
 
 NO_CERTIFICATE = "none"
@@ -61,23 +60,6 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         if value:
             qs = qs.order_by(*qs.query.order_by, "pk")
         return qs
-
-
-class QuickSelect(forms.Select):
-    """A select rendered in Python, not one template per option.
-
-    Django renders each option through a template (~0.3 ms each); a town's hundreds of units
-    would cost a list page more than all its queries.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        selected = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "", "<option value=\"{}\"{}>{}</option>",
-            ((v, " selected" if str(v) in selected else "", label) for v, label in self.choices),
-        )
-        return format_html("<select name=\"{}\"{}>{}</select>", name, flatatt(self.build_attrs(self.attrs, attrs)),
-                           options)
 
 
 def scope_choices(filterset):
