@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from .choices import NeedKind, NeedSource, NeedStatus
+from .choices import NeedKind, NeedSource, NeedStatus, Verification
 from .models import Certificate, TrainingNeed, today
 
 
@@ -90,12 +90,19 @@ class DueReviewPlan:
 def plan_due_review_needs(town, days, include_overdue=False, on=None):
     """The certificates of `town` that would get a review need: due within `days` days.
 
-    One per worker and item (the latest certificate when a worker holds two), leaving out
-    those that already have an open review need for that worker and item, and workers that
-    were archived.
+    One per worker and item, leaving out certificates superseded by a later one of the same
+    item (a renewal), certificates found forged, workers that were archived, and those that
+    already have an open review need for that worker and item.
     """
     on = on or today()
-    due = Certificate.objects.filter(worker__unit__town=town, worker__is_active=True)
+    superseded = Certificate.objects.filter(
+        worker=OuterRef("worker_id"), category=OuterRef("category_id"), valid_until__gt=OuterRef("valid_until")
+    )
+    due = (
+        Certificate.objects.filter(worker__unit__town=town, worker__is_active=True)
+        .exclude(verification=Verification.FORGED)
+        .exclude(Exists(superseded))
+    )
     if include_overdue:
         due = due.filter(valid_until__gte=on, next_review_on__lte=on + datetime.timedelta(days=days))
     else:

@@ -47,7 +47,7 @@ def worker_detail(request, pk):
     context = {
         "worker": worker,
         "certificates": _certificates(user).filter(worker=worker),
-        "needs": _needs(user).filter(worker=worker).select_related("institution", "certificate"),
+        "needs": _needs(user).filter(worker=worker).select_related("institution"),
     }
     return render(request, "registry/worker_detail.html", context)
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from registry import services
-from registry.choices import NeedKind, NeedSource, NeedStatus
+from registry.choices import NeedKind, NeedSource, NeedStatus, Verification
 from registry.models import TrainingNeed
 from tests.factories import CertificateFactory, TrainingNeedFactory, UnitFactory, WorkerFactory, category, town
 
@@ -99,6 +99,15 @@ def test_archived_workers_and_a_second_copy_of_a_certificate_get_no_extra_need(l
     plan = services.create_due_review_needs(town("青阳"), 90)
     assert plan.count == 2  # due (once) and has_open_review
     assert TrainingNeed.objects.filter(worker=ledger["due"].worker).count() == 1
+
+
+def test_forged_and_superseded_certificates_get_no_review_need(ledger):
+    ledger["due"].verification = Verification.FORGED
+    ledger["due"].save()
+    renewed = ledger["due_later"]
+    certificate("青阳", 3 * 365 - 10, worker=renewed.worker, valid_until=renewed.valid_until + datetime.timedelta(days=900))
+    plan = services.plan_due_review_needs(town("青阳"), 90)
+    assert {c.pk for c in plan.certificates} == {ledger["has_open_review"].pk}
 
 
 def test_the_page_runs_a_fixed_number_of_queries(client, qingyang_clerk, ledger, django_assert_max_num_queries):
