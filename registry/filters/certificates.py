@@ -50,6 +50,8 @@ class CertificateFilter(django_filters.FilterSet):
         super().__init__(data, *args, request=request, **kwargs)
         self.user = request.user
         scope_choices(self)
+        # a town may have thousands of units: the unit comes from a unit page's link, not from a select
+        self.filters["unit"].extra["widget"] = forms.HiddenInput
         if self.user.scheme:
             del self.filters["scheme"]
 

@@ -109,8 +109,11 @@ def test_a_class_category_finds_its_items(client, safety_office, ledger):
 def test_the_unit_filter_names_the_unit(client, safety_office, ledger):
     client.force_login(safety_office)
     unit = ledger["anhai"].worker.unit
-    response = client.get(URL, {"unit": unit.pk})
-    assert holders(response) == ["己安海"] and unit.name in response.content.decode()
+    response = client.get(URL, {"unit": unit.pk, "status": "valid"})
+    page = response.content.decode()
+    assert holders(response) == ["己安海"] and unit.name in page
+    assert f'<input type="hidden" name="unit" value="{unit.pk}"' in page
+    assert 'href="?status=valid" title="取消按单位筛选"' in page
 
 
 def test_another_towns_unit_is_not_a_valid_filter_for_a_clerk(client, qingyang_clerk, ledger):
