@@ -166,6 +166,11 @@ class GridRow:
     cells: list
     totals: Counter = field(default_factory=Counter)
 
+    @property
+    def total_counts(self):
+        """The row's count of each state, in MonthlyGridState's order."""
+        return [self.totals[state] for state in MonthlyGridState]
+
 
 @dataclass
 class Grid:
@@ -175,8 +180,11 @@ class Grid:
     totals: Counter  # every cell's state
 
     @property
-    def states(self):
-        return list(MonthlyGridState)
+    def state_rows(self):
+        """(state, count per month, count over all months) for the grid's totals."""
+        return [
+            (state, [totals[state] for totals in self.month_totals], self.totals[state]) for state in MonthlyGridState
+        ]
 
 
 def completeness_grid(months, user=None, kind=None, now=None):

@@ -127,6 +127,11 @@ class MonthlyGridState(models.TextChoices):
     def colour(self):
         return MONTHLY_STATE_COLOURS[self]
 
+    @property
+    def short_label(self):
+        """Two characters for a grid cell."""
+        return MONTHLY_STATE_SHORT_LABELS[self]
+
 
 MONTHLY_STATE_COLOURS = {
     MonthlyGridState.NOT_DUE: "grey",
@@ -135,6 +140,16 @@ MONTHLY_STATE_COLOURS = {
     MonthlyGridState.LATE: "amber",
     MonthlyGridState.RETURNED: "red",
     MonthlyGridState.RECEIVED: "blue",
+}
+
+
+MONTHLY_STATE_SHORT_LABELS = {
+    MonthlyGridState.NOT_DUE: _("未到"),
+    MonthlyGridState.MISSING: _("未报"),
+    MonthlyGridState.ON_TIME: _("按时"),
+    MonthlyGridState.LATE: _("逾期"),
+    MonthlyGridState.RETURNED: _("退回"),
+    MonthlyGridState.RECEIVED: _("签收"),
 }
 
 

@@ -58,6 +58,9 @@ class MonthlySummaryForm(forms.ModelForm):
             self.instance, figure.prefilled_field
         )
 
+    def narrative_fields(self):
+        return [self[name] for name in NARRATIVE_FIELDS]
+
     def figure_rows(self):
         """(figure, prefilled, reported field, note field) for the template's table."""
         return [

@@ -6,14 +6,12 @@ checks here answer only whether a user may act (403 when in scope but not allowe
 """
 
 import datetime
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from campaigns.views.enforcement_access import roles_required
 from registry.choices import Role
 
 from .. import monthly_services as services
@@ -44,22 +43,6 @@ READER_ROLES = (Role.SAFETY_OFFICE, Role.MARKET_BUREAU, Role.EMERGENCY_BUREAU)
 PAGE_SIZE = 50
 
 
-def roles_required(*roles):
-    """Signed in, with one of `roles`; anyone else signed in gets 403."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if getattr(request.user, "role", None) not in roles:
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
 def _summaries(user):
     return MonthlySummary.objects.for_user(user).select_related("town", "department")
 
@@ -78,6 +61,15 @@ def _require_recipient(user):
     if recipient is None:
         raise PermissionDenied
     return recipient
+
+
+def _answer_pairs(summary):
+    """(recipient, answer status) of the newest version, from the `with_answers` annotation."""
+    pairs = []
+    for recipient in MonthlyRecipient:
+        value = getattr(summary, f"{recipient.value}_answer")
+        pairs.append((recipient, MonthlyAnswer.Status(value) if value else None))
+    return pairs
 
 
 def _back(request, summary):
@@ -102,7 +94,8 @@ def monthly_list(request):
         summary = summaries.get(month)
         state = monthly_grid_state(summary.status if summary else None, summary.is_late if summary else False,
                                    month, now)
-        rows.append({"month": month, "summary": summary, "state": state})
+        rows.append({"month": month, "summary": summary, "state": state,
+                     "answers": _answer_pairs(summary) if summary and summary.version else []})
     context = {"rows": rows, "reporter": reporter_of(user), "current_month": first_of_month(local_today())}
     return render(request, "reports/monthly_list.html", context)
 
@@ -128,12 +121,21 @@ def _reporter_field(user):
     return "town" if user.role == Role.TOWN_CLERK else "department"
 
 
-@roles_required(*REPORTER_ROLES)
-def monthly_edit(request, pk):
+def _own_summary_while_editable(request, pk, refusal):
+    """The reporter's own summary (404 out of scope, 403 for a reader) and whether it may still
+    change; if not, `refusal` is shown as a message."""
     summary = _summary(request, pk)
     _require_reporter_of(request.user, summary)
     if not summary.is_editable:
-        messages.error(request, _("该工作总结当前状态为“%(status)s”，不能修改。") % {"status": summary.get_status_display()})
+        messages.error(request, refusal % {"status": summary.get_status_display()})
+        return summary, False
+    return summary, True
+
+
+@roles_required(*REPORTER_ROLES)
+def monthly_edit(request, pk):
+    summary, editable = _own_summary_while_editable(request, pk, _("该工作总结当前状态为“%(status)s”，不能修改。"))
+    if not editable:
         return redirect("reports:monthly_detail", pk=summary.pk)
     return _edit(request, summary)
 
@@ -189,10 +191,8 @@ def _submit(request, summary):
 @roles_required(*REPORTER_ROLES)
 def monthly_submit(request, pk):
     """Submit the saved summary as it stands: a confirmation page, then the submission."""
-    summary = _summary(request, pk)
-    _require_reporter_of(request.user, summary)
-    if not summary.is_editable:
-        messages.error(request, _("该工作总结当前状态为“%(status)s”，不能报送。") % {"status": summary.get_status_display()})
+    summary, editable = _own_summary_while_editable(request, pk, _("该工作总结当前状态为“%(status)s”，不能报送。"))
+    if not editable:
         return redirect("reports:monthly_detail", pk=summary.pk)
     if request.method == "POST":
         return _submit(request, summary)
@@ -208,6 +208,12 @@ def monthly_submit(request, pk):
 # Reading a summary ------------------------------------------------------------------------
 
 
+def _answers_in_column_order():
+    """Answers in the pages' column order: the safety office, then the market bureau."""
+    first = Case(When(recipient=MonthlyRecipient.SAFETY_OFFICE, then=Value(0)), default=Value(1))
+    return MonthlyAnswer.objects.select_related("answered_by").order_by(first)
+
+
 @login_required
 def monthly_detail(request, pk):
     """What was sent (or, for a draft, what is being written), its versions and each recipient's answer."""
@@ -215,7 +221,7 @@ def monthly_detail(request, pk):
     versions = list(
         MonthlySummaryVersion.objects.filter(summary=summary)
         .select_related("submitted_by")
-        .prefetch_related(Prefetch("answers", queryset=MonthlyAnswer.objects.select_related("answered_by")))
+        .prefetch_related(Prefetch("answers", queryset=_answers_in_column_order()))
     )
     shown = versions[0] if versions else None
     if request.GET.get("version", "").isdigit():
@@ -256,14 +262,13 @@ def monthly_inbox(request):
         {
             "summary": summary,
             "state": summary.grid_state(),
-            "answers": [(r, getattr(summary, f"{r.value}_answer")) for r in MonthlyRecipient],
+            "answers": _answer_pairs(summary),
             "can_answer": recipient is not None
             and getattr(summary, f"{recipient.value}_answer") == MonthlyAnswer.Status.PENDING,
         }
         for summary in page
     ]
-    context = {"filter": filterset, "page_obj": page, "rows": rows, "recipient": recipient,
-               "answer_labels": dict(MonthlyAnswer.Status.choices)}
+    context = {"filter": filterset, "page_obj": page, "rows": rows, "recipient": recipient}
     return render(request, "reports/monthly_inbox.html", context)
 
 
