@@ -6,6 +6,8 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 PORT ?= 8000
 DEMO_WORKERS ?= 2000
+# Tests run on both cores; PYTEST_ARGS="-n 0" runs them in one process.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test install browser bench clean
 
