@@ -48,7 +48,8 @@ class TrainingNeedForm(forms.ModelForm):
     """A need for one worker. The worker may be unknown yet (the worker's own create page)."""
 
     category = CategoryChoiceField(label=gettext_lazy("培训类别"), queryset=CertificateCategory.objects.none(),
-                                   help_text=gettext_lazy("可选大类（如“电工作业”）或具体项目"))
+                                   help_text=gettext_lazy("可选大类（如“电工作业”）或具体项目"),
+                                   widget=forms.Select(attrs={"style": "width: 100%"}))
 
     class Meta:
         model = TrainingNeed

@@ -62,10 +62,11 @@ def worker_create(request):
     if request.GET.get("unit", "").isdigit():
         initial["unit"] = Unit.objects.for_user(user).active().filter(pk=request.GET["unit"]).first()
     form = WorkerForm(data, user=user, initial=initial)
-    certificate_form = CertificateForm(data, user=user, prefix="certificate")
-    need_form = TrainingNeedForm(data, user=user, prefix="need")
+    # optional sections: left untouched, they are neither validated nor saved
+    certificate_form = CertificateForm(data, user=user, prefix="certificate", empty_permitted=True,
+                                       use_required_attribute=False)
+    need_form = TrainingNeedForm(data, user=user, prefix="need", empty_permitted=True, use_required_attribute=False)
     if request.method == "POST":
-        # an untouched optional section is not saved and not validated
         sections = [f for f in (certificate_form, need_form) if f.has_changed()]
         if all([form.is_valid(), *[f.is_valid() for f in sections]]):
             with transaction.atomic():

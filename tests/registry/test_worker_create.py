@@ -141,6 +141,14 @@ def test_an_untouched_optional_section_is_not_saved(clerk, unit):
     assert Worker.objects.count() == 1 and not TrainingNeed.objects.exists()
 
 
+def test_untouched_sections_show_no_errors_when_the_worker_has_one(clerk, unit):
+    response = clerk.post(URL, {**worker_data(unit, mobile="12345"), "need-kind": NeedKind.INITIAL,
+                                "certificate-category": "", "need-category": ""})
+    assert errors(response)["mobile"]
+    assert not errors(response, "certificate_form") and not errors(response, "need_form")
+    assert "这个字段是必填项" not in response.content.decode()
+
+
 def test_an_invalid_certificate_saves_nothing_and_keeps_what_was_typed(clerk, unit):
     data = {**worker_data(unit), **certificate_data(**{"certificate-issued_on": "2099-01-01"}),
             "need-category": category("se-9").pk, "need-kind": NeedKind.INITIAL}
