@@ -1,18 +1,18 @@
 """Sheets → each row's outcome and the plan of what a commit creates.
 
-Nothing here writes. The database is read in a few set-based queries per town (its units,
-its workers, their open needs, and the file's ID numbers city-wide) so a 50,000-row ledger
-costs the same handful of queries as a ten-row one.
+Nothing here writes. Cleaning results are memoised per cell text (units, categories repeat
+by thousands) and the ledger is read by `planner.TownPlanner` in a few set-based queries per
+town, so a 50,000-row ledger costs the same handful of queries as a ten-row one.
 """
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from registry import validators
-from registry.choices import NeedSource, Role
-from registry.models import Town, TrainingNeed, Unit, Worker
+from registry.choices import Role
+from registry.models import Town, TrainingNeed
 
 from .cleaning import (
     CategoryCatalogue,
@@ -27,26 +27,19 @@ from .cleaning import (
     form_scheme,
     is_blank,
 )
+from .plan import Plan
+from .planner import TownPlanner
 from .reader import UnreadableFile, read_sheets
 from .results import ImportResult, RowOutcome, RowStatus, SheetInfo
 from .table import find_table
 
-QUERY_CHUNK = 5000  # parameters per IN (…): well under SQLite's and PostgreSQL's limits
 
-
-@dataclass
-class Plan:
-    units: list = field(default_factory=list)  # unsaved Unit
-    workers: list = field(default_factory=list)  # unsaved Worker (unit may be an unsaved Unit)
-    needs: list = field(default_factory=list)  # unsaved TrainingNeed (worker may be unsaved)
-    id_numbers: dict = field(default_factory=dict)  # existing worker pk → ID number to record
-
-
-@dataclass
+@dataclass(slots=True)
 class CleanRow:
     outcome: object
     columns: object  # Table
     unit_name: str
+    unit_key: str
     name: str
     mobile: str
     id_number: str
@@ -80,6 +73,8 @@ class _Analyser:
         self.valid = {}  # town pk → [CleanRow]
         self.towns = {}
         self.entry_labels = {}
+        self.units = {}  # cell value → (name, key) or CellError
+        self.categories = {}  # (cell value, scheme) → (entries, messages)
 
     def run(self, sheets):
         tables = []
@@ -103,7 +98,7 @@ class _Analyser:
         for info, table in tables:
             self._sheet(info, table)
         for town_pk, rows in self.valid.items():
-            _TownPlanner(self, self.towns[town_pk], rows).run()
+            TownPlanner(self, self.towns[town_pk], rows).run()
 
     # --- sheet level ---------------------------------------------------------------------
 
@@ -202,49 +197,73 @@ class _Analyser:
                     "sheet": first.sheet, "row": first.row,
                 }
             self.warn(outcome, message)
+            _show_as_written(outcome, values)
             return
         self.seen[key] = outcome
-        errors = []
-        cleaned = {}
-        for name, cleaner in (("unit", clean_unit_name), ("name", clean_person_name), ("mobile", clean_mobile)):
-            if name not in table.columns:
-                cleaned[name] = ""
-                continue
+        errors = []  # (column, message)
+        unit = self.unit(values["unit"])
+        if isinstance(unit, CellError):
+            errors.append((table.column("unit"), str(unit)))
+            unit_name = unit_key = ""
+        else:
+            unit_name, unit_key = unit
+            outcome.unit = unit_name
+        name = mobile = id_number = ""
+        try:
+            name = outcome.name = clean_person_name(values["name"])
+        except CellError as error:
+            errors.append((table.column("name"), str(error)))
+        if "mobile" in values:
             try:
-                cleaned[name] = cleaner(values[name])
+                mobile = clean_mobile(values["mobile"])
+                outcome.mobile = mobile
             except CellError as error:
-                errors.append((table.column(name), str(error)))
-                cleaned[name] = ""
-        id_number = ""
-        if "id_number" in table.columns:
+                errors.append((table.column("mobile"), str(error)))
+        if "id_number" in values:
             try:
                 id_number, legacy = clean_id_number(values["id_number"])
+                outcome.id_number = id_number
                 if legacy:
                     self.warn(outcome, legacy)
             except CellError as error:
                 errors.append((table.column("id_number"), str(error)))
-        if not cleaned["mobile"] and not id_number and not errors_in(errors, table, ("mobile", "id_number")):
+        if not mobile and not id_number and not errors_in(errors, table, ("mobile", "id_number")):
             errors.append((table.column("mobile"), _("手机号码为空（未填身份证号码时必须填写手机号码）。")))
-        entries = []
-        if is_blank(values["category"]):
-            errors.append((table.column("category"), _("培训类别为空。")))
-        else:
-            parsed = self.catalogue.parse(values["category"])
-            entries, messages = category_messages(self.catalogue, parsed, scheme)
-            errors.extend((table.column("category"), message) for message in messages)
-        outcome.unit, outcome.name = cleaned["unit"] or outcome.unit, cleaned["name"] or outcome.name
-        outcome.mobile, outcome.id_number = cleaned["mobile"] or outcome.mobile, id_number or outcome.id_number
+        entries, messages = self.category(values["category"], scheme)
+        errors.extend((table.column("category"), message) for message in messages)
         outcome.entries = [self.entry_label(category, kind) for category, kind in entries]
         if data.unit_filled:
             self.warn(outcome, _("生产经营单位名称为空，已沿用上一行的单位。"))
         if errors:
             for column, message in errors:
                 self.error(outcome, column, message)
+            _show_as_written(outcome, values)
             return
-        note = clean_note(values["note"]) if "note" in table.columns else ""
+        note = clean_note(values["note"]) if "note" in values else ""
         self.valid.setdefault(town.pk, []).append(
-            CleanRow(outcome, table, cleaned["unit"], cleaned["name"], cleaned["mobile"], id_number, note, entries)
+            CleanRow(outcome, table, unit_name, unit_key, name, mobile, id_number, note, entries)
         )
+
+    def unit(self, value):
+        """(name, matching key) of a unit cell, or the CellError; the same units recur row after row."""
+        cache_key = (value.__class__, value)
+        if cache_key not in self.units:
+            try:
+                name = clean_unit_name(value)
+                self.units[cache_key] = (name, validators.unit_name_key(name))
+            except CellError as error:
+                self.units[cache_key] = error
+        return self.units[cache_key]
+
+    def category(self, value, scheme):
+        """(entries of this scheme, messages) for a 培训类别 cell, memoised."""
+        cache_key = (value.__class__, value, scheme)
+        if cache_key not in self.categories:
+            if is_blank(value):
+                self.categories[cache_key] = ([], [_("培训类别为空。")])
+            else:
+                self.categories[cache_key] = category_messages(self.catalogue, self.catalogue.parse(value), scheme)
+        return self.categories[cache_key]
 
     def entry_label(self, category, kind):
         key = (category.pk, kind)
@@ -268,151 +287,12 @@ def errors_in(errors, table, names):
 
 
 def _outcome(sheet, data):
-    values = data.values
-    return RowOutcome(
-        sheet=sheet,
-        row=data.number,
-        unit=cell_text(values.get("unit")),
-        name=cell_text(values.get("name")),
-        mobile=cell_text(values.get("mobile")),
-        id_number=cell_text(values.get("id_number")),
-        category=cell_text(values.get("category")),
-    )
+    category = data.values["category"]
+    return RowOutcome(sheet=sheet, row=data.number, category=category if category.__class__ is str else cell_text(category))
 
 
-class _TownPlanner:
-    """Who each valid row of one town is, and which units, workers and needs are new."""
-
-    def __init__(self, analyser, town, rows):
-        self.analyser, self.plan, self.town, self.rows = analyser, analyser.plan, town, rows
-        self.units = {}  # name key → pk or unsaved Unit
-        self.db_by_id = {}  # ID number → (pk, name, town pk, unit pk)
-        self.db_by_person = {}  # (name, mobile) → (pk, ID number, unit pk), first registered wins
-        self.open_needs = set()  # (worker pk, category pk, kind)
-        self.new_by_id, self.new_by_person = {}, {}  # → unsaved Worker
-        self.planned = {}  # (worker ref, category pk, kind) → first outcome
-
-    def load(self):
-        town = self.town
-        for pk, key in Unit.objects.filter(town=town).order_by("-is_active", "pk").values_list("pk", "name_key"):
-            self.units.setdefault(key, pk)
-        workers = Worker.objects.filter(unit__town=town).order_by("-is_active", "pk")
-        for pk, name, mobile, id_number, unit_pk in workers.values_list("pk", "name", "mobile", "id_number", "unit_id"):
-            if id_number:
-                self.db_by_id[id_number] = (pk, name, town.pk, unit_pk)
-            if mobile:
-                self.db_by_person.setdefault((name, mobile), (pk, id_number, unit_pk))
-        # an ID number is unique city-wide: look for the file's numbers in the other towns too
-        wanted = sorted({row.id_number for row in self.rows if row.id_number} - set(self.db_by_id))
-        for start in range(0, len(wanted), QUERY_CHUNK):
-            chunk = wanted[start : start + QUERY_CHUNK]
-            found = Worker.objects.filter(id_number__in=chunk).values_list("pk", "name", "id_number", "unit__town_id", "unit_id")
-            for pk, name, id_number, town_pk, unit_pk in found:
-                self.db_by_id[id_number] = (pk, name, town_pk, unit_pk)
-        needs = TrainingNeed.objects.open().filter(worker__unit__town=town)
-        self.open_needs = set(needs.values_list("worker_id", "category_id", "kind"))
-
-    def run(self):
-        self.load()
-        # rows with an ID number first, so a row of the same person without one joins them
-        for row in sorted(self.rows, key=lambda row: not row.id_number):
-            worker = self.worker_for(row)
-            if worker is not None:
-                self.entries_for(row, worker)
-
-    def unit_for(self, row):
-        key = validators.unit_name_key(row.unit_name)
-        if key not in self.units:
-            unit = Unit(town=self.town, name=row.unit_name, name_key=key)
-            self.plan.units.append(unit)
-            self.units[key] = unit
-            row.outcome.new_unit = True
-        return self.units[key]
-
-    def new_worker(self, row):
-        unit = self.unit_for(row)
-        worker = Worker(name=row.name, id_number=row.id_number, mobile=row.mobile)
-        if isinstance(unit, Unit):
-            worker.unit = unit
-        else:
-            worker.unit_id = unit
-        self.plan.workers.append(worker)
-        row.outcome.new_worker = True
-        if row.id_number:
-            self.new_by_id[row.id_number] = (worker, row.outcome)
-        if row.mobile:
-            self.new_by_person.setdefault((row.name, row.mobile), (worker, row.outcome))
-        return worker
-
-    def worker_for(self, row):
-        """A worker pk (in the ledger), an unsaved Worker (new), or None after an error."""
-        analyser, outcome, column = self.analyser, row.outcome, row.columns.column("id_number")
-        person = (row.name, row.mobile)
-        if row.id_number:
-            known = self.db_by_id.get(row.id_number)
-            if known:
-                pk, name, town_pk, unit_pk = known
-                if town_pk != self.town.pk:
-                    analyser.error(outcome, column, _("该身份证号码已登记在其他镇（街道）的单位，请与市安办核实。"))
-                    return None
-                if name != row.name:
-                    analyser.error(outcome, column, _("该身份证号码在台账中登记的姓名与本行姓名不一致，请核对。"))
-                    return None
-                self.check_unit(row, unit_pk)
-                return pk
-            if row.id_number in self.new_by_id:
-                worker, first = self.new_by_id[row.id_number]
-                if worker.name != row.name:
-                    analyser.error(
-                        outcome, column, _("与第%(row)s行身份证号码相同但姓名不同，请核对。") % {"row": first.row}
-                    )
-                    return None
-                return worker
-            known = self.db_by_person.get(person) if row.mobile else None
-            if known and not known[1]:
-                pk, _id, unit_pk = known
-                if pk not in self.plan.id_numbers:
-                    # the same name and mobile were entered before without an ID number: record it now
-                    self.plan.id_numbers[pk] = row.id_number
-                    analyser.warn(outcome, _("已按姓名和手机号码匹配到台账中的人员，并补登身份证号码。"))
-                    self.check_unit(row, unit_pk)
-                    return pk
-            return self.new_worker(row)
-        known = self.db_by_person.get(person)
-        if known:
-            self.check_unit(row, known[2])
-            return known[0]
-        if person in self.new_by_person:
-            return self.new_by_person[person][0]
-        return self.new_worker(row)
-
-    def check_unit(self, row, unit_pk):
-        unit = self.units.get(validators.unit_name_key(row.unit_name))
-        if unit != unit_pk:
-            self.analyser.warn(row.outcome, _("该人员已登记在本镇（街道）的其他单位，培训需求记在原登记人员名下。"))
-
-    def entries_for(self, row, worker):
-        outcome = row.outcome
-        worker_ref = worker if isinstance(worker, int) else id(worker)
-        for category, kind in row.entries:
-            key = (worker_ref, category.pk, kind)
-            if isinstance(worker, int) and (worker, category.pk, kind) in self.open_needs:
-                continue
-            if key in self.planned:
-                first = self.planned[key]
-                if first is not outcome:
-                    self.analyser.warn(
-                        outcome,
-                        _("与第%(row)s行的培训需求相同（同一人员、类别和类型），只登记一次。") % {"row": first.row},
-                    )
-                continue
-            self.planned[key] = outcome
-            need = TrainingNeed(category=category, kind=kind, source=NeedSource.IMPORTED, note=row.note)
-            if isinstance(worker, int):
-                need.worker_id = worker
-            else:
-                need.worker = worker
-            self.plan.needs.append(need)
-            outcome.new_entries += 1
-        if outcome.status != RowStatus.ERROR:
-            outcome.status = RowStatus.NEW if outcome.new_entries else RowStatus.EXISTS
+def _show_as_written(outcome, values):
+    """A row that is not imported shows its cells as written where cleaning gave nothing."""
+    for name in ("unit", "name", "mobile", "id_number"):
+        if not getattr(outcome, name) and name in values:
+            setattr(outcome, name, cell_text(values[name]))

@@ -74,8 +74,8 @@ def clean_person_name(value):
     name = validators.normalize_person_name(cell_text(value))
     if not name:
         raise CellError(_("从业人员姓名为空。"))
-    if any(char.isdigit() for char in name):
-        raise CellError(_("从业人员姓名中含有数字，请核对是否填错列。"))
+    if name.isdigit():
+        raise CellError(_("从业人员姓名是一串数字，请核对是否填错列。"))
     if len(name) > 50:
         raise CellError(_("从业人员姓名超过50个字。"))
     return name

@@ -8,6 +8,9 @@
 A file with any error commits nothing unless `skip_invalid`; a failure half-way commits nothing.
 """
 
+import gc
+from contextlib import contextmanager
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,6 +31,23 @@ class ImportStateError(Exception):
     """The LedgerImport was already committed, rejected or discarded."""
 
 
+@contextmanager
+def collector_paused():
+    """Pause Python's cyclic garbage collector for the length of an import.
+
+    An import makes hundreds of thousands of small objects that all live until it ends; the
+    collector would walk them again and again (a third of the run time at 50,000 rows).
+    Reference counting still frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def import_town_for(user, town=None):
     """The town an import by `user` goes into (None: taken from the file), or ImportNotAllowed.
 
@@ -46,6 +66,7 @@ def import_town_for(user, town=None):
     return town
 
 
+@collector_paused()
 def import_ledger(content, file_name, *, user=None, town=None, form=None, skip_invalid=False, dry_run=False):
     """Check a ledger file and commit it unless `dry_run`; returns the ImportResult.
 
@@ -65,6 +86,7 @@ def import_ledger(content, file_name, *, user=None, town=None, form=None, skip_i
     return _commit(result, plan, ledger_import, user)
 
 
+@collector_paused()
 def preview_import(content, file_name, *, user=None, town=None, form=None, skip_invalid=False, keep=True):
     """Every row's outcome without writing the ledger; with `keep` the file is kept for commit_import."""
     town = import_town_for(user, town)
@@ -79,6 +101,7 @@ def preview_import(content, file_name, *, user=None, town=None, form=None, skip_
     return result
 
 
+@collector_paused()
 def commit_import(ledger_import, *, user=None, skip_invalid=None):
     """Commit a previewed file: read again from the kept bytes, since the ledger may have changed."""
     if ledger_import.status != LedgerImport.Status.PREVIEWED:

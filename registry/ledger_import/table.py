@@ -195,47 +195,62 @@ def _date_in(value):
     return None
 
 
+_SIGNATURE_LINE = re.compile(r"^(?:%s)\s*(?:[:：(（]|$)" % "|".join(SIGNATURE_WORDS), re.MULTILINE)
+
+
 def _is_furniture(texts):
-    """Note, totals and signature lines: not data, skipped without a word."""
+    """Note, totals and signature lines: not data, skipped without a word.
+
+    `texts` are the row's non-empty cells, stripped; one regex over the joined cells keeps
+    this cheap enough for every row of a 50,000-row sheet.
+    """
+    words = [text for text in texts if text.__class__ is str]
+    if not words:
+        return False
     first = texts[0]
-    if first.startswith("注") and (len(first) == 1 or first[1] in ":：1１.、") or first.startswith("说明:"):
-        return True
-    if any(text.startswith(TOTAL_WORDS) for text in texts[:3]):
-        return True
-    for text in texts:
-        for word in SIGNATURE_WORDS:
-            if text.startswith(word) and (len(text) == len(word) or text[len(word)] in ":："):
-                return True
-    return False
+    if first.__class__ is str and first.startswith(("注", "说明")):
+        rest = first[1:].lstrip() if first[0] == "注" else first[2:].lstrip()
+        if not rest or rest[0] in ":：1１.、(（":
+            return True
+    for text in words[:3]:
+        if text.startswith(TOTAL_WORDS):
+            return True
+    return bool(_SIGNATURE_LINE.search("\n".join(words)))
+
+
+def _stripped(value):
+    if value.__class__ is str:
+        return value.strip()
+    return "" if value is None else value
 
 
 def _data_rows(table, rows, header_index):
     columns = table.columns
     seq_index = columns["seq"].index if "seq" in columns else None
-    header_keys = {column.index: header_key(rows[header_index][column.index]) for column in columns.values()}
+    header = [_stripped(value) for value in rows[header_index]]
+    name_index = columns["name"].index
     unit_column = columns.get("unit")
+    person_indexes = [columns[name].index for name in ("name", "category", "mobile", "id_number") if name in columns]
     previous_unit = None
     for index in range(header_index + 1, len(rows)):
         row = rows[index]
-        texts = [compact(cell_text(value)) for value in row]
-        present = [text for text in texts if text]
-        if not present:
+        texts = [value.strip() if value.__class__ is str else ("" if value is None else value) for value in row]
+        present = [text for text in texts if text != ""]
+        if not present or _is_furniture(present):
             continue
-        if _is_furniture(present):
-            continue
-        if all(header_key(row[i]) == key for i, key in header_keys.items() if i < len(row)):
+        if texts[name_index] == header[name_index] and all(texts[c.index] == header[c.index] for c in columns.values()):
             continue  # the header repeated on a printed page
-        values = {name: (row[column.index] if column.index < len(row) else "") for name, column in columns.items()}
-        person = [values.get(name) for name in ("name", "category", "mobile", "id_number")]
-        if all(is_blank(value) for value in person):
+        if all(texts[i] == "" for i in person_indexes):
             continue  # a numbered but empty form row, or a unit with nobody listed
+        values = {name: row[column.index] for name, column in columns.items()}
         unit_filled = False
         if unit_column is not None:
-            if is_blank(values["unit"]) and previous_unit is not None:
-                values["unit"], unit_filled = previous_unit, True
-            elif not is_blank(values["unit"]):
+            if texts[unit_column.index] == "":
+                if previous_unit is not None:
+                    values["unit"], unit_filled = previous_unit, True
+                    texts[unit_column.index] = _stripped(previous_unit)
+            else:
                 previous_unit = values["unit"]
-        if unit_filled:
-            texts[unit_column.index] = compact(cell_text(values["unit"]))
-        content = tuple(text for i, text in enumerate(texts) if i != seq_index)
-        yield DataRow(number=index + 1, values=values, content=content, unit_filled=unit_filled)
+        if seq_index is not None:
+            del texts[seq_index]
+        yield DataRow(number=index + 1, values=values, content=tuple(texts), unit_filled=unit_filled)
