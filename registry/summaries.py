@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.db.models import Count, Q
 
-from .choices import NeedKind
+from .choices import NeedKind, Verification
 from .models import Certificate, TrainingNeed, Unit, Worker, today
 
 
@@ -23,7 +23,8 @@ def ledger_figures(user, town=None, on=None):
         certificates = certificates.filter(worker__unit__town=town)
         needs = needs.filter(worker__unit__town=town)
     certificate_counts = certificates.aggregate(
-        valid=Count("pk", filter=Q(valid_until__gte=on, next_review_on__gte=on)),
+        # the same definition as the certificate list's "good standing": the holder may work
+        valid=Count("pk", filter=Q(valid_until__gte=on, next_review_on__gte=on) & ~Q(verification=Verification.FORGED)),
         due_soon=Count("pk", filter=Q(valid_until__gte=on, next_review_on__gte=on, next_review_on__lte=horizon)),
         overdue=Count("pk", filter=Q(valid_until__gte=on, next_review_on__lt=on)),
         expired=Count("pk", filter=Q(valid_until__lt=on)),

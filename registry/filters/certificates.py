@@ -14,10 +14,15 @@ from .workers import StableOrderingFilter, category_q, person_search, scope_choi
 HOLDERS_ACTIVE, HOLDERS_ALL = "active", "all"
 
 
+# "good standing" = the holder may work: valid or review due soon, not overdue, expired or forged.
+GOOD_STANDING = "good_standing"
+STATUS_CHOICES = [(GOOD_STANDING, _("有效（含即将复审）")), *CertificateStatus.choices]
+
+
 class CertificateFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_q",
                                   widget=forms.TextInput(attrs={"placeholder": _("持证人姓名、身份证号码或证书编号"), "type": "search"}))
-    status = django_filters.ChoiceFilter(label=_("证书状态"), choices=CertificateStatus.choices, method="filter_status",
+    status = django_filters.ChoiceFilter(label=_("证书状态"), choices=STATUS_CHOICES, method="filter_status",
                                          empty_label=_("全部"))
     due_within = django_filters.NumberFilter(label=_("复审到期天数内"), method="filter_due_within", min_value=0,
                                              max_value=3650, widget=forms.NumberInput(attrs={"placeholder": "90"}))
@@ -60,6 +65,8 @@ class CertificateFilter(django_filters.FilterSet):
         return queryset.filter(person_search(value, prefix="worker__") | Q(number__contains=number))
 
     def filter_status(self, queryset, name, value):
+        if value == GOOD_STANDING:
+            return queryset.in_good_standing()
         return queryset.with_status_code(value)
 
     def filter_due_within(self, queryset, name, value):
