@@ -8,6 +8,12 @@ from registry.choices import Role
 from tests.factories import UserFactory, department, town
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Personas are created in almost every test; the production hasher would dominate the run."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def qingyang_clerk(db):
     return UserFactory(username="qingyang", role=Role.TOWN_CLERK, town=town("青阳"))
