@@ -65,9 +65,9 @@ def submit_monthly_summary(user, summary, now=None):
     if errors:
         raise ValidationError(errors)
     pending = list(
-        MonthlyAnswer.objects.select_for_update().filter(
-            version__summary=locked, version__number=locked.version, status=MonthlyAnswer.Status.PENDING
-        )
+        MonthlyAnswer.objects.select_for_update(of=("self",))
+        .filter(version__summary=locked, version__number=locked.version, status=MonthlyAnswer.Status.PENDING)
+        .order_by("pk")
     )
     for answer in pending:
         answer.supersede()
@@ -100,9 +100,11 @@ def _recipient(user):
 def _pending_answer(recipient, summary):
     """The locked summary and the answer `recipient` owes to its newest version."""
     locked = MonthlySummary.objects.select_for_update().get(pk=summary.pk)
+    # Lock the answer row only: the default ordering would join the summary's reporter tables.
     answer = (
-        MonthlyAnswer.objects.select_for_update()
+        MonthlyAnswer.objects.select_for_update(of=("self",))
         .filter(version__summary=locked, version__number=locked.version, recipient=recipient)
+        .order_by("pk")
         .first()
     )
     if answer is None:
