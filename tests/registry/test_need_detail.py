@@ -66,3 +66,16 @@ def test_the_history_shows_the_registration(client, qingyang_clerk, need):
                 {"institution": institution.pk, "registered_on": "2020-01-02", "version": need.version})
     html = client.get(url(need)).content.decode()
     assert "福建省特检院泉州分院" in html and "<del>待培训</del> → 已报名" in html
+
+
+def test_the_detail_runs_the_same_number_of_queries_with_a_long_history(
+    client, qingyang_clerk, need, django_assert_max_num_queries
+):
+    client.force_login(qingyang_clerk)
+    with django_assert_max_num_queries(20) as few:
+        client.get(url(need))
+    for note in ("一", "二", "三", "四", "五"):
+        need.note = note
+        need.save()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url(need))
