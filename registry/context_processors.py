@@ -15,5 +15,7 @@ def navigation(request):
             "safety_office": user.role == Role.SAFETY_OFFICE,
             "imports": user.role in (Role.TOWN_CLERK, Role.SAFETY_OFFICE),
             "department": user.role == Role.DEPARTMENT,
+            # monthly work summaries: towns and departments file them; the city roles read them
+            "reporter": user.role in (Role.TOWN_CLERK, Role.DEPARTMENT),
         },
     }
