@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .import_urls import urlpatterns as import_urlpatterns
 from .views import certificates, needs, units, workers
 
 app_name = "registry"
@@ -27,3 +28,6 @@ urlpatterns = [
     path("needs/<int:pk>/result/", needs.need_result, name="need_result"),
     path("needs/<int:pk>/cancel/", needs.need_cancel, name="need_cancel"),
 ]
+
+# The ledger import pages (upload → preview → confirm → result).
+urlpatterns += import_urlpatterns
