@@ -111,6 +111,11 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The ledger's pages are short OLTP queries; PostgreSQL's JIT compiles them for longer than they run
+    # (a bureau's worker list: ~850 ms with JIT, ~150 ms without, at 100,000 workers).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "registry.User"
 
