@@ -26,6 +26,11 @@ def _needs(user):
     return TrainingNeed.objects.for_user(user).select_related("category").order_by("-created_at", "-pk")
 
 
+def _with_worker(certificate, worker):
+    certificate.worker = worker
+    return certificate
+
+
 @ledger_reader_required
 def worker_list(request):
     user = request.user
@@ -46,7 +51,8 @@ def worker_detail(request, pk):
     worker = get_object_or_404(Worker.objects.for_user(user).select_related("unit__town"), pk=pk)
     context = {
         "worker": worker,
-        "certificates": _certificates(user).filter(worker=worker),
+        # the worker is known: give it to each certificate rather than fetch it again per row
+        "certificates": [_with_worker(c, worker) for c in _certificates(user).filter(worker=worker)],
         "needs": _needs(user).filter(worker=worker).select_related("institution"),
     }
     return render(request, "registry/worker_detail.html", context)

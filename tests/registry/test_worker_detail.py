@@ -94,3 +94,13 @@ def test_the_detail_runs_the_same_number_of_queries_with_many_certificates_and_n
         worker.save()
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url(worker))
+
+
+def test_a_bureau_sees_the_id_part_of_a_certificate_number_masked(client, emergency_bureau):
+    from tests.factories import CertificateFactory
+
+    certificate = CertificateFactory(category=category("op-1-2"))
+    client.force_login(emergency_bureau)
+    page = client.get(reverse("registry:worker_detail", args=[certificate.worker.pk])).content.decode()
+    assert certificate.worker.id_number not in page
+    assert certificate.worker.masked_id_number in page
