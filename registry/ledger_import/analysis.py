@@ -44,7 +44,7 @@ class CleanRow:
     mobile: str
     id_number: str
     note: str
-    entries: list  # (CertificateCategory, NeedKind)
+    entries: list  # (category pk, NeedKind)
 
 
 def analyse(content, file_name, *, user=None, town=None, form=None, skip_invalid=False, dry_run=False, catalogue=None):
@@ -229,9 +229,9 @@ class _Analyser:
                 errors.append((table.column("id_number"), str(error)))
         if not mobile and not id_number and not errors_in(errors, table, ("mobile", "id_number")):
             errors.append((table.column("mobile"), _("手机号码为空（未填身份证号码时必须填写手机号码）。")))
-        entries, messages = self.category(values["category"], scheme)
+        entries, labels, messages = self.category(values["category"], scheme)
         errors.extend((table.column("category"), message) for message in messages)
-        outcome.entries = [self.entry_label(category, kind) for category, kind in entries]
+        outcome.entries = labels
         if data.unit_filled:
             self.warn(outcome, _("生产经营单位名称为空，已沿用上一行的单位。"))
         if errors:
@@ -256,13 +256,18 @@ class _Analyser:
         return self.units[cache_key]
 
     def category(self, value, scheme):
-        """(entries of this scheme, messages) for a 培训类别 cell, memoised."""
+        """([(category pk, kind)], their labels, messages) for a 培训类别 cell, memoised."""
         cache_key = (value.__class__, value, scheme)
         if cache_key not in self.categories:
             if is_blank(value):
-                self.categories[cache_key] = ([], [_("培训类别为空。")])
+                self.categories[cache_key] = ([], [], [_("培训类别为空。")])
             else:
-                self.categories[cache_key] = category_messages(self.catalogue, self.catalogue.parse(value), scheme)
+                entries, messages = category_messages(self.catalogue, self.catalogue.parse(value), scheme)
+                self.categories[cache_key] = (
+                    [(category.pk, kind) for category, kind in entries],
+                    [self.entry_label(category, kind) for category, kind in entries],
+                    messages,
+                )
         return self.categories[cache_key]
 
     def entry_label(self, category, kind):

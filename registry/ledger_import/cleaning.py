@@ -5,6 +5,7 @@ and count them; the row itself shows the value.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ _INNER = re.compile(r"^(.+)\(([^()]+)\)$")
 # words clerks add to a category that the catalogue does not carry: 叉车证, 电梯操作员 …
 _NOISE_SUFFIXES = ("操作证", "上岗证", "作业证", "资格证", "证书", "证", "作业人员", "人员", "操作员", "工")
 _MAX_TOKENS = 12
+_MOBILE = re.compile(r"1[3-9]\d{9}")
 
 # the order in which the notice's notes list the labels
 NOTICE_LABELS = (
@@ -71,7 +73,11 @@ def is_blank(value):
 
 
 def clean_person_name(value):
-    name = validators.normalize_person_name(cell_text(value))
+    text = value if value.__class__ is str else cell_text(value)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    # as validators.normalize_person_name, without its regex: this runs for every row
+    name = "".join(text.split())
     if not name:
         raise CellError(_("从业人员姓名为空。"))
     if name.isdigit():
@@ -92,6 +98,8 @@ def clean_unit_name(value):
 
 def clean_mobile(value):
     """'' for a blank cell; the 11-digit number for 138 5012 3459, +86-138…, 13850123459.0 …"""
+    if value.__class__ is str and len(value) == 11 and _MOBILE.match(value):
+        return value  # the usual cell, already clean
     if is_blank(value):
         return ""
     mobile = validators.normalize_mobile(value)

@@ -130,10 +130,10 @@ class TownPlanner:
         outcome = row.outcome
         in_ledger = isinstance(worker, int)
         worker_ref = worker if in_ledger else id(worker)
-        for category, kind in row.entries:
-            if in_ledger and (worker, category.pk, kind) in self.open_needs:
+        for category_id, kind in row.entries:
+            if in_ledger and (worker, category_id, kind) in self.open_needs:
                 continue
-            key = (worker_ref, category.pk, kind)
+            key = (worker_ref, category_id, kind)
             first = self.planned.get(key)
             if first is not None:
                 if first is not outcome:
@@ -142,7 +142,7 @@ class TownPlanner:
                     )
                 continue
             self.planned[key] = outcome
-            self.plan.needs.append(NewNeed(worker, category.pk, kind, row.note))
+            self.plan.needs.append(NewNeed(worker, category_id, kind, row.note))
             outcome.new_entries += 1
         if outcome.status != RowStatus.ERROR:
             outcome.status = RowStatus.NEW if outcome.new_entries else RowStatus.EXISTS

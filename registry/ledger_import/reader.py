@@ -77,10 +77,10 @@ def fill_merged_down(rows, merged):
         if last_row <= first_row or first_row >= len(rows):
             continue
         top = rows[first_row]
-        for row_index in range(first_row + 1, min(last_row, len(rows) - 1) + 1):
-            row = rows[row_index]
-            for col in range(first_col, min(last_col + 1, len(top), len(row))):
-                if row[col] in ("", None):
+        columns = range(first_col, min(last_col + 1, len(top)))
+        for row in rows[first_row + 1 : last_row + 1]:
+            for col in columns:
+                if col < len(row) and (row[col] == "" or row[col] is None):
                     row[col] = top[col]
 
 

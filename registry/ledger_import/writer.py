@@ -10,6 +10,7 @@ On PostgreSQL rows go in with COPY, their ids drawn from the table's sequence be
 a fraction of it. Other databases use simple_history's `bulk_create_with_history`.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import connection
@@ -89,58 +90,97 @@ def _defaults(model, given, now):
 
 def _copy_insert(model, records, names, values, stamp):
     meta = model._meta
-    defaults = _defaults(model, set(names), stamp.now)
-    attnames = [meta.pk.attname, *names, *(field.attname for field, _value in defaults)]
     by_attname = {field.attname: field for field in meta.concrete_fields}
-    columns = [by_attname[attname].column for attname in attnames]
-    suffix = tuple(value for _field, value in defaults)
-    pks = _next_ids(meta.db_table, meta.pk.column, len(records))
+    varying = [meta.pk.attname, *names]
+    defaults = _defaults(model, set(names), stamp.now)
     rows = []
-    for pk, record in zip(pks, records):
+    for pk, record in zip(_next_ids(meta.db_table, meta.pk.column, len(records)), records):
         record.pk = pk
-        rows.append((pk, *values(record), *suffix))
-    _copy(meta.db_table, columns, rows)
+        rows.append((pk, *values(record)))
+    lines = _Lines(rows)
+    _copy(
+        meta.db_table,
+        [by_attname[attname].column for attname in varying] + [field.column for field, _value in defaults],
+        lines,
+        "\t".join(_copy_text(value) for _field, value in defaults),
+    )
 
+    # the history row: the same values (those the history tracks), then constants
     history = model.history.model
-    position = {attname: index for index, attname in enumerate(attnames)}
-    copied, constant = [], []
-    for field in history._meta.concrete_fields:
-        if field.primary_key:
-            continue  # history_id comes from its own sequence
-        if field.attname in position:
-            copied.append(field)
+    history_fields = {field.attname: field for field in history._meta.concrete_fields if not field.primary_key}
+    tracked = [attname for attname in varying if attname in history_fields]
+    if tracked != varying:
+        indexes = [varying.index(attname) for attname in tracked]
+        lines = _Lines([tuple(row[index] for index in indexes) for row in rows])
+    known = {field.attname: value for field, value in defaults}
+    stamps = {"history_date": stamp.now, "history_change_reason": stamp.reason, "history_type": "+", "history_user_id": stamp.user_id}
+    constants = []
+    for attname, field in history_fields.items():
+        if attname in tracked:
+            continue
+        if attname in known:
+            constants.append((field, known[attname]))
         else:
-            value = {
-                "history_date": stamp.now,
-                "history_change_reason": stamp.reason,
-                "history_type": "+",
-                "history_user_id": stamp.user_id,
-            }.get(field.attname, field.get_default())
-            constant.append((field, field.get_db_prep_save(value, connection)))
-    indexes = [position[field.attname] for field in copied]
-    tail = tuple(value for _field, value in constant)
+            constants.append((field, field.get_db_prep_save(stamps.get(attname, field.get_default()), connection)))
     _copy(
         history._meta.db_table,
-        [field.column for field in copied] + [field.column for field, _value in constant],
-        [tuple(row[index] for index in indexes) + tail for row in rows],
+        [history_fields[attname].column for attname in tracked] + [field.column for field, _value in constants],
+        lines,
+        "\t".join(_copy_text(value) for _field, value in constants),
     )
 
 
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value):
+    """A value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return str(value)
+
+
 def _next_ids(table, column, count):
+    """`count` ids drawn from the table's own sequence, as inserts would have drawn them."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            "SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
             [connection.ops.quote_name(table), column, count],
         )
-        return [pk for (pk,) in cursor.fetchall()]
+        return cursor.fetchone()[0]
 
 
-def _copy(table, columns, rows):
+class _Lines:
+    """Rows rendered in COPY's text format a chunk at a time, each chunk once, so the main
+    table and its history share the work and the server inserts one chunk while the next is
+    rendered."""
+
+    def __init__(self, rows):
+        self.rows, self.rendered = rows, {}
+
+    def __len__(self):
+        return len(self.rows)
+
+    def chunk(self, start, size):
+        if start not in self.rendered:
+            self.rendered[start] = ["\t".join(map(_copy_text, row)) for row in self.rows[start : start + size]]
+        return self.rendered[start]
+
+
+def _copy(table, columns, lines, constant, chunk=5000):
+    """COPY rows given as _Lines: each row's own values, then the columns every row shares."""
     quote = connection.ops.quote_name
     statement = f"COPY {quote(table)} ({', '.join(quote(column) for column in columns)}) FROM STDIN"
+    tail = f"\t{constant}\n" if constant else "\n"
     with connection.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
+        for start in range(0, len(lines), chunk):
+            copy.write(tail.join(lines.chunk(start, chunk)) + tail)
 
 
 def record_id_numbers(id_numbers, stamp):

@@ -216,3 +216,14 @@ def test_an_unreadable_file_is_one_error(safety_office):
     result = import_ledger(b"\x00\x01garbage", "a.xlsx", user=safety_office)
     assert not result.committed and len(result.errors) == 1
     assert result.as_dict()["errors"][0]["row"] == 0
+
+
+def test_text_is_stored_exactly_as_cleaned(safety_office):
+    header = ["序号", "生产经营单位名称", "从业人员姓名", "培训类别", "手机号码", "备注"]
+    rows = [[1, "晋江市\\甲\\乙 有限公司", "李娜", "电工", "13850123459", "夜班\t\\N 待定\n补考"]]
+    result = import_ledger(xlsx_bytes({"青阳": [header, *rows]}), "a.xlsx", user=safety_office, form=1)
+    assert result.committed
+    need = TrainingNeed.objects.select_related("worker__unit").get()
+    assert need.worker.unit.name == "晋江市\\甲\\乙 有限公司"
+    assert need.note == "夜班 \\N 待定 补考"
+    assert need.worker.unit.history.get().name == "晋江市\\甲\\乙 有限公司"
