@@ -157,8 +157,9 @@ def _chart_labels():
 def dashboard(request):
     filters = ReportFilterForm(request.GET, request.user)
     campaign, scope = filters.campaign_and_scope()
-    table = summaries.dashboard_table(scope, sort=request.GET.get("o"))
-    categories = summaries.category_breakdown(scope)
+    cells = summaries.ledger_cells(scope)  # one pass over certificates and needs feeds the table and the categories
+    table = summaries.dashboard_table(scope, sort=request.GET.get("o"), cells=cells)
+    categories = summaries.category_breakdown(scope, cells=cells)
     trend = summaries.monthly_trend(scope)
     rows = [{"town": row.town, "cells": _cells(row, table.columns, figure_links(scope, campaign, row.town))}
             for row in table.rows]

@@ -55,7 +55,8 @@ def dashboard_ledger(running_campaign):
     TrainingNeedFactory(worker=w1, category=category("op-4-1"), status=NeedStatus.CERTIFIED,
                         closed_on=today - 400 * DAY)  # closed before the campaign
     w2 = WorkerFactory(unit=u1)
-    CertificateFactory(worker=w2, category=category("op-1-2"), issued_on=add_years(today + 30 * DAY, -3))  # due in 30 days
+    # due in 30 days
+    CertificateFactory(worker=w2, category=category("op-1-2"), issued_on=add_years(today + 30 * DAY, -3))
     w3 = WorkerFactory(unit=u2)
     CertificateFactory(worker=w3, category=category("op-1-2"), issued_on=add_years(today - 5 * DAY, -3))  # overdue
     TrainingNeedFactory(worker=w3, category=category("op-1-2"), kind=NeedKind.REVIEW)

@@ -39,8 +39,8 @@ def submit(campaign, short_name, form, late=False):
 def league_ledger(notice):
     qingyang = UnitFactory(town=town("青阳"))
     q1, q2 = WorkerFactory(unit=qingyang), WorkerFactory(unit=qingyang)
-    CertificateFactory(worker=q1, category=category("op-1-2"), issued_on=datetime.date(2025, 1, 10))  # valid both days
-    CertificateFactory(worker=q2, category=category("op-1-2"), issued_on=datetime.date(2026, 6, 10))  # issued after LAST
+    CertificateFactory(worker=q1, category=category("op-1-2"), issued_on=datetime.date(2025, 1, 10))  # valid on both
+    CertificateFactory(worker=q2, category=category("op-1-2"), issued_on=datetime.date(2026, 6, 10))  # after LAST
     TrainingNeedFactory(worker=q1, category=category("op-2-1"), status=NeedStatus.CERTIFIED,
                         closed_on=datetime.date(2026, 6, 5))  # closed after LAST
     TrainingNeedFactory(worker=q2, category=category("op-2-1"))  # open
