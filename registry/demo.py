@@ -528,6 +528,10 @@ def seed(workers=2000, seed=2019, today=None, progress=None):
                 next_report += workers / 4
         result.campaign = create_demo_campaign(today)
         create_demo_inspectors(generator, towns)
+    if connection.vendor == "postgresql":
+        # bulk-loaded tables have no planner statistics until autovacuum gets round to them
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return result
 
 
