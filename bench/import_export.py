@@ -14,6 +14,7 @@ RSS when idle, Django set up and connected). Prints one JSON object; the issue a
 of at most 1.5 and less than 300 MB of growth.
 
 `bench_import()` is the import half; the export half lives in bench/export.py for now.
+`--no-history` measures with JINJIANG_CERT_IMPORT_HISTORY off; `--rows N` another size.
 """
 
 import datetime
@@ -108,15 +109,16 @@ def empty_bench_town():
         f"DELETE FROM {unit} WHERE town_id = %s",
         f"DELETE FROM {LedgerImport._meta.db_table} WHERE town_id = %s",
     ]
-    analyze = f"ANALYZE {unit}, {worker}, {need}, {need_history}, {worker_history}, {unit_history}"
+    tables = f"{unit}, {worker}, {need}, {need_history}, {worker_history}, {unit_history}"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(analyze)  # fresh statistics, or the joins below run as nested loops
+            cursor.execute(f"ANALYZE {tables}")  # fresh statistics, or the joins below run as nested loops
         with transaction.atomic():
             for statement in statements:
                 cursor.execute(statement, [town.pk])
         if connection.vendor == "postgresql":
-            cursor.execute(analyze)  # as autovacuum would soon, so every run starts alike
+            # as autovacuum would soon: every run starts from the same tables, not from the dead rows of the last
+            cursor.execute(f"VACUUM ANALYZE {tables}")
     return town
 
 
@@ -142,11 +144,18 @@ def import_once(town, content):
     return seconds, result
 
 
-def measure_memory(rows):
+def use_history(history):
+    from django.conf import settings
+
+    settings.JINJIANG_CERT_IMPORT_HISTORY = history
+
+
+def measure_memory(rows, history=True):
     """In a fresh process: peak RSS growth of one import over the idle process, in MB."""
     setup_django()
     from django.db import connection
 
+    use_history(history)
     content = ledger_xlsx(rows)
     town = empty_bench_town()
     connection.ensure_connection()
@@ -157,10 +166,12 @@ def measure_memory(rows):
     return growth
 
 
-def bench_import(rows=50_000):
+def bench_import(rows=50_000, history=True):
+    """Import `rows` rows REPEAT times into an emptied town; best times, ratio, peak memory."""
     setup_django()
     from django.db import connection
 
+    use_history(history)
     content = ledger_xlsx(rows)
     import_times, read_times = [], []
     for _run in range(REPEAT):
@@ -171,12 +182,13 @@ def bench_import(rows=50_000):
     again_seconds, again = import_once(town, content)  # the same file again: nothing new
     empty_bench_town()
     child = subprocess.run(
-        [sys.executable, __file__, "--measure-memory", "--rows", str(rows)],
+        [sys.executable, __file__, "--measure-memory", "--rows", str(rows), *([] if history else ["--no-history"])],
         capture_output=True, text=True, check=True, env=os.environ,
     )
     import_seconds, read_seconds = min(import_times), min(read_times)
     return {
         "database": connection.vendor,
+        "history": history,
         "rows": len(result.rows),
         "file_mb": round(len(content) / 2**20, 2),
         "entries_created": result.entries_created,
@@ -193,7 +205,8 @@ def bench_import(rows=50_000):
 
 if __name__ == "__main__":
     rows = int(sys.argv[sys.argv.index("--rows") + 1]) if "--rows" in sys.argv else 50_000
+    history = "--no-history" not in sys.argv
     if "--measure-memory" in sys.argv:
-        print(measure_memory(rows))
+        print(measure_memory(rows, history))
     else:
-        print(json.dumps(bench_import(rows), ensure_ascii=False))
+        print(json.dumps(bench_import(rows, history), ensure_ascii=False))

@@ -227,3 +227,12 @@ def test_text_is_stored_exactly_as_cleaned(safety_office):
     assert need.worker.unit.name == "晋江市\\甲\\乙 有限公司"
     assert need.note == "夜班 \\N 待定 补考"
     assert need.worker.unit.history.get().name == "晋江市\\甲\\乙 有限公司"
+
+
+def test_history_of_imported_rows_can_be_left_out_by_a_setting(safety_office, settings):
+    settings.JINJIANG_CERT_IMPORT_HISTORY = False
+    result = import_ledger(qingyang_form1_xlsx(), "青阳附件1.xlsx", user=safety_office)
+    assert result.committed and TrainingNeed.objects.count() == 5
+    assert not Worker.history.exists() and not TrainingNeed.history.exists() and not Unit.history.exists()
+    # who imported what and when is still on record
+    assert set(TrainingNeed.objects.values_list("ledger_import__uploaded_by", flat=True)) == {safety_office.pk}
