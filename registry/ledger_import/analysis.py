@@ -92,7 +92,12 @@ class _Analyser:
                 continue
             tables.append((info, table))
         if not tables:
-            why = self.result.sheets[0].skipped if len(sheets) == 1 else _("没有一个工作表含有台账表格")
+            if not sheets:
+                why = _("文件中没有工作表")
+            elif len(sheets) == 1:
+                why = self.result.sheets[0].skipped
+            else:
+                why = _("没有一个工作表含有台账表格")
             self.result.error(sheets[0].name if sheets else "", 0, "", _("文件中没有找到台账：%(why)s。") % {"why": why})
             return
         for info, table in tables:
