@@ -42,6 +42,40 @@ def today():
     return timezone.localdate()
 
 
+def scope_for_user(queryset, user, town_lookup, in_scheme):
+    """The one scoping rule of the ledger.
+
+    A town clerk sees their town (`town_lookup` leads from the row to its town's id); the safety
+    office sees everything; a bureau sees what `in_scheme(queryset, scheme)` keeps of its scheme;
+    a city department and anonymous users see no ledger data.
+    """
+    role = getattr(user, "role", None)
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    if role == Role.TOWN_CLERK:
+        return queryset.filter(**{town_lookup: user.town_id})
+    if role == Role.SAFETY_OFFICE:
+        return queryset.all()
+    if role in (Role.EMERGENCY_BUREAU, Role.MARKET_BUREAU):
+        return in_scheme(queryset, user.scheme)
+    return queryset.none()
+
+
+class ArchivableMixin:
+    """Deleting archives: the row and its history stay, it leaves the ledger's lists."""
+
+    def archive(self):
+        self.is_active = False
+        self.save(update_fields=["is_active", "updated_at"])
+
+    archive.alters_data = True
+
+    def delete(self, *args, **kwargs):
+        # nothing a clerk entered is lost
+        self.archive()
+        return 0, {}
+
+
 class TownQuerySet(models.QuerySet):
     def resolve(self, text):
         """The town a person means by its name (青阳街道), short name (青阳) or code; None if none."""
@@ -215,14 +249,8 @@ class CertificateCategory(models.Model):
 
 class UnitQuerySet(models.QuerySet):
     def for_user(self, user):
-        role = getattr(user, "role", None)
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if role == Role.TOWN_CLERK:
-            return self.filter(town_id=user.town_id)
-        if role in (Role.SAFETY_OFFICE, Role.EMERGENCY_BUREAU, Role.MARKET_BUREAU):
-            return self.all()
-        return self.none()
+        # units are businesses, not personal data: both bureaus supervise every unit
+        return scope_for_user(self, user, "town_id", lambda queryset, scheme: queryset)
 
     def active(self):
         return self.filter(is_active=True)
@@ -231,7 +259,7 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(Exists(Worker.objects.filter(unit=OuterRef("pk"), is_active=True).uncertified()))
 
 
-class Unit(models.Model):
+class Unit(ArchivableMixin, models.Model):
     """A production or business unit (生产经营单位) in one town."""
 
     town = models.ForeignKey(Town, verbose_name=_("镇（街道）"), related_name="units", on_delete=models.PROTECT)
@@ -272,31 +300,11 @@ class Unit(models.Model):
         self.credit_code = validators.normalize_credit_code(self.credit_code)
         super().save(*args, **kwargs)
 
-    def archive(self):
-        """Archiving keeps the unit and its history; it leaves the ledger's lists."""
-        self.is_active = False
-        self.save(update_fields=["is_active", "updated_at"])
-
-    archive.alters_data = True
-
-    def delete(self, *args, **kwargs):
-        # deleting a unit archives it: nothing a clerk entered is lost
-        self.archive()
-        return 0, {}
 
 
 class WorkerQuerySet(models.QuerySet):
     def for_user(self, user):
-        role = getattr(user, "role", None)
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if role == Role.TOWN_CLERK:
-            return self.filter(unit__town_id=user.town_id)
-        if role == Role.SAFETY_OFFICE:
-            return self.all()
-        if role in (Role.EMERGENCY_BUREAU, Role.MARKET_BUREAU):
-            return self.in_scheme(user.scheme)
-        return self.none()
+        return scope_for_user(self, user, "unit__town_id", lambda queryset, scheme: queryset.in_scheme(scheme))
 
     def in_scheme(self, scheme):
         """Workers holding a certificate or a training need of this scheme."""
@@ -321,7 +329,7 @@ class WorkerQuerySet(models.QuerySet):
         )
 
 
-class Worker(models.Model):
+class Worker(ArchivableMixin, models.Model):
     """A special-operations or special-equipment worker (从业人员) of one unit."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("单位"), related_name="workers", on_delete=models.PROTECT)
@@ -370,29 +378,13 @@ class Worker(models.Model):
     def masked_id_number(self):
         return f"{self.id_number[:6]}********{self.id_number[-4:]}" if len(self.id_number) == 18 else self.id_number
 
-    def archive(self):
-        self.is_active = False
-        self.save(update_fields=["is_active", "updated_at"])
-
-    archive.alters_data = True
-
-    def delete(self, *args, **kwargs):
-        self.archive()
-        return 0, {}
 
 
 class CertificateQuerySet(models.QuerySet):
     def for_user(self, user):
-        role = getattr(user, "role", None)
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if role == Role.TOWN_CLERK:
-            return self.filter(worker__unit__town_id=user.town_id)
-        if role == Role.SAFETY_OFFICE:
-            return self.all()
-        if role in (Role.EMERGENCY_BUREAU, Role.MARKET_BUREAU):
-            return self.filter(category__scheme=user.scheme)
-        return self.none()
+        return scope_for_user(
+            self, user, "worker__unit__town_id", lambda queryset, scheme: queryset.filter(category__scheme=scheme)
+        )
 
     def with_status(self, on=None):
         """Annotate `status_code` computed in the database from the stored rule dates."""
@@ -556,16 +548,9 @@ class TrainingInstitution(models.Model):
 
 class TrainingNeedQuerySet(models.QuerySet):
     def for_user(self, user):
-        role = getattr(user, "role", None)
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if role == Role.TOWN_CLERK:
-            return self.filter(worker__unit__town_id=user.town_id)
-        if role == Role.SAFETY_OFFICE:
-            return self.all()
-        if role in (Role.EMERGENCY_BUREAU, Role.MARKET_BUREAU):
-            return self.filter(category__scheme=user.scheme)
-        return self.none()
+        return scope_for_user(
+            self, user, "worker__unit__town_id", lambda queryset, scheme: queryset.filter(category__scheme=scheme)
+        )
 
     def open(self):
         return self.filter(status__in=OPEN_NEED_STATUSES)
