@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, DateField, Q, When
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Cast, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from registry.choices import CertificateStatus, Scheme
@@ -63,7 +63,8 @@ def review_forecast(scope, months=12):
     overdue = Q(status_code=CertificateStatus.REVIEW_OVERDUE)
     cells = list(
         scoped_ledger(scope)["certificates"].with_status(on).filter(due | overdue)
-        .values(**CELL_KEYS, month=Case(When(due, then=TruncMonth("next_review_on")), output_field=DateField()))
+        # Cast: inside Case, TruncMonth's own conversion is skipped and PostgreSQL's date_trunc gives a timestamp
+        .values(**CELL_KEYS, month=Case(When(due, then=Cast(TruncMonth("next_review_on"), DateField()))))
         .annotate(due=Count("pk", filter=due), overdue=Count("pk", filter=overdue)).order_by()
     )
     shown = scope.shown_town_ids
