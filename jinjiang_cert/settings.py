@@ -188,6 +188,10 @@ IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
+# History is read per object (by its id, then sorted); an index on every history row's date only
+# slows the bulk writes of ledger imports.
+SIMPLE_HISTORY_DATE_INDEX = False
+
 # Application options.
 # Days ahead of a review date at which a certificate counts as "review due soon" on dashboards.
 JINJIANG_CERT_REVIEW_HORIZON_DAYS = envint("JINJIANG_CERT_REVIEW_HORIZON_DAYS", 90)

@@ -277,7 +277,11 @@ class Unit(ArchivableMixin, models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["name_key", "updated_at"])
+    # History rows are read per object (by id); the copies of foreign keys need no index, and the user
+    # needs no database constraint: both only slow the bulk writes of a ledger import.
+    history = HistoricalRecords(
+        excluded_fields=["name_key", "updated_at"], no_db_index=["town"], user_db_constraint=False
+    )
     objects = UnitQuerySet.as_manager()
 
     class Meta:
@@ -332,7 +336,10 @@ class WorkerQuerySet(models.QuerySet):
 class Worker(ArchivableMixin, models.Model):
     """A special-operations or special-equipment worker (从业人员) of one unit."""
 
-    unit = models.ForeignKey(Unit, verbose_name=_("单位"), related_name="workers", on_delete=models.PROTECT)
+    # no index of its own: the (unit, name) index below serves every lookup by unit
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), related_name="workers", on_delete=models.PROTECT, db_index=False
+    )
     name = models.CharField(_("姓名"), max_length=50)
     id_number = models.CharField(
         _("身份证号码"), max_length=18, blank=True, validators=[validators.validate_id_number]
@@ -343,7 +350,7 @@ class Worker(ArchivableMixin, models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], no_db_index=["unit"], user_db_constraint=False)
     objects = WorkerQuerySet.as_manager()
 
     class Meta:
@@ -581,10 +588,13 @@ class TrainingNeed(models.Model):
         blank=True,
         related_name="training_needs",
         on_delete=models.SET_NULL,
+        # few needs have one and nothing lists needs by certificate: no index to maintain on imports
+        db_index=False,
         help_text=_("复审需求所复审的证书，或考试通过后颁发的证书"),
     )
     institution = models.ForeignKey(
-        TrainingInstitution, verbose_name=_("培训机构"), null=True, blank=True, on_delete=models.PROTECT
+        TrainingInstitution, verbose_name=_("培训机构"), null=True, blank=True, on_delete=models.PROTECT,
+        db_index=False,  # institutions are few and never deleted; imports write needs without one
     )
     registered_on = models.DateField(_("报名日期"), null=True, blank=True)
     trained_on = models.DateField(_("培训完成日期"), null=True, blank=True)
@@ -599,7 +609,11 @@ class TrainingNeed(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"],
+        no_db_index=["worker", "category", "certificate", "institution", "ledger_import"],
+        user_db_constraint=False,
+    )
     objects = TrainingNeedQuerySet.as_manager()
 
     class Meta:
