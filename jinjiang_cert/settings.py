@@ -195,3 +195,7 @@ SIMPLE_HISTORY_DATE_INDEX = False
 # Application options.
 # Days ahead of a review date at which a certificate counts as "review due soon" on dashboards.
 JINJIANG_CERT_REVIEW_HORIZON_DAYS = envint("JINJIANG_CERT_REVIEW_HORIZON_DAYS", 90)
+# Ledger imports record a history row for every unit, worker and need they create (about 10% slower).
+JINJIANG_CERT_IMPORT_HISTORY = envbool("JINJIANG_CERT_IMPORT_HISTORY", True)
+# The largest ledger file the upload page accepts; the reverse proxy's body limit must allow it.
+JINJIANG_CERT_IMPORT_MAX_BYTES = envint("JINJIANG_CERT_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
