@@ -9,7 +9,7 @@ DEMO_WORKERS ?= 2000
 # Tests run on both cores; PYTEST_ARGS="-n 0" runs them in one process.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test install browser bench clean
+.PHONY: run test install browser clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,14 +42,6 @@ browser:
 test: install browser
 	$(BIN)/python manage.py check
 	$(BIN)/pytest $(PYTEST_ARGS)
-
-# Benchmarks run on the database in DATABASE_URL (PostgreSQL for figures that mean anything).
-bench: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python bench/pages.py --workers 100000
-	$(BIN)/python bench/import_export.py
-	$(BIN)/python bench/export.py
-	$(BIN)/python bench/dashboard.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
