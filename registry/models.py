@@ -603,6 +603,9 @@ class TrainingNeed(models.Model):
     ledger_import = models.ForeignKey(
         "LedgerImport", verbose_name=_("来自导入"), null=True, blank=True, related_name="training_needs",
         on_delete=models.SET_NULL,
+        # provenance only (Django nulls it when an import record goes): no per-row database check
+        # to pay for on a 50,000-row import
+        db_constraint=False,
     )
     note = models.CharField(_("备注"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -620,7 +623,8 @@ class TrainingNeed(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("培训需求")
         verbose_name_plural = _("培训需求")
-        indexes = [models.Index(fields=["status", "kind"])]
+        # no (status, kind) index: most needs are open, so the planner never chose it, and
+        # every imported need paid for it
         constraints = [
             models.UniqueConstraint(
                 fields=["worker", "category", "kind"],
