@@ -120,17 +120,10 @@ class Phase(models.Model):
 
 
 def _scoped_by_town(queryset, user, town_field):
-    """Clerks see their town's records, city roles all, others none."""
-    from registry.choices import Role
+    """Clerks see their town's records, the safety office and both bureaus all, others none."""
+    from registry.models import scope_for_user
 
-    role = getattr(user, "role", None)
-    if not getattr(user, "is_authenticated", False):
-        return queryset.none()
-    if role == Role.TOWN_CLERK:
-        return queryset.filter(**{town_field: user.town_id})
-    if role in (Role.SAFETY_OFFICE, Role.EMERGENCY_BUREAU, Role.MARKET_BUREAU):
-        return queryset
-    return queryset.none()
+    return scope_for_user(queryset, user, town_field, lambda scoped, scheme: scoped)
 
 
 class PublicityRecordQuerySet(models.QuerySet):
