@@ -85,3 +85,13 @@ def test_the_home_page_query_count_does_not_grow_with_rows(client, safety_office
         TrainingNeedFactory()
     with django_assert_max_num_queries(12):
         client.get(reverse("home"))
+
+
+def test_a_clerks_home_offers_their_towns_attachments_for_download(client, qingyang_clerk):
+    client.force_login(qingyang_clerk)
+    page = client.get(reverse("home")).content.decode()
+    first = reverse("reports:attachment_download", args=[town("青阳").pk, 1])
+    assert first in page
+    response = client.get(first)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
