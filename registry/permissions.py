@@ -23,15 +23,23 @@ def can_edit_ledger(user):
     return user.is_authenticated and user.role == Role.TOWN_CLERK
 
 
-def ledger_reader_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can_read_ledger(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+def roles_required(*roles):
+    """Signed in, with one of `roles`; anyone else signed in gets 403, anonymous users the login page."""
 
-    return wrapper
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if getattr(request.user, "role", None) not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+ledger_reader_required = roles_required(*LEDGER_READERS)
 
 
 def require_editor(request):

@@ -6,7 +6,6 @@ needs, and the file's ID numbers city-wide), then every row is matched in memory
 
 from django.utils.translation import gettext as _
 
-from registry import validators
 from registry.models import TrainingNeed, Unit, Worker
 
 from .plan import NewNeed, NewUnit, NewWorker

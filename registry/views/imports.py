@@ -7,11 +7,8 @@ with the row locked, so a second click or a second process cannot import the fil
 """
 
 from collections import namedtuple
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import JsonResponse
@@ -24,6 +21,7 @@ from ..choices import Role
 from ..forms.imports import ImportConfirmForm, LedgerImportFilter, LedgerUploadForm, row_counts, valid_row_count
 from ..ledger_import import ImportStateError, RowStatus, commit_import, discard_import, preview_import
 from ..models import LedgerImport, TrainingNeed
+from ..permissions import roles_required
 
 PAGE_SIZE = 50
 ROWS_PER_PAGE = 100
@@ -65,17 +63,8 @@ def can_import(user):
     return user.is_authenticated and user.role in (Role.TOWN_CLERK, Role.SAFETY_OFFICE)
 
 
-def importer_required(view):
-    """Signed in as a town clerk or the safety office; bureaus and departments get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can_import(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# bureaus and departments get 403
+importer_required = roles_required(Role.TOWN_CLERK, Role.SAFETY_OFFICE)
 
 
 def _imports(user):

@@ -5,11 +5,9 @@ Which towns and forms a user may have is the reports' own scoping (`visible_form
 """
 
 import io
-from functools import wraps
 from urllib.parse import quote
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -20,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from registry.choices import Role
 from registry.models import Town
+from registry.permissions import ledger_reader_required
 
 from .. import attachments
 from ..models import visible_forms
@@ -38,17 +37,8 @@ def download_response(content, file_name, ascii_name, content_type=XLSX_CONTENT_
     return response
 
 
-def attachment_reader_required(view):
-    """Signed in with at least one attachment to see: clerks, the safety office, the bureaus."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not visible_forms(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# everyone with at least one attachment to see: clerks, the safety office, the bureaus
+attachment_reader_required = ledger_reader_required
 
 
 class ReportDateForm(forms.Form):

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaigns.views.enforcement_access import roles_required
+from registry.permissions import roles_required
 from registry.choices import Role
 
 from .. import monthly_services as services

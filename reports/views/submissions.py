@@ -10,12 +10,10 @@ checks here answer whether a role may use a page or act (403).
 """
 
 from collections import Counter
-from functools import wraps
 from itertools import islice
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -29,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign
 from registry.choices import Role
+from registry.permissions import ledger_reader_required
 from registry.models import Town
 from registry.templatetags.registry_tags import sees_personal_data
 
@@ -73,17 +72,8 @@ class ReturnForm(forms.Form):
     )
 
 
-def submission_reader_required(view):
-    """Signed in as a clerk, the safety office or a bureau; departments get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not visible_forms(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# clerks, the safety office and the bureaus; departments get 403
+submission_reader_required = ledger_reader_required
 
 
 def _campaign(request):
