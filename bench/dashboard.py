@@ -108,8 +108,11 @@ def fill_with_sql(workers):
                    now() - (i %% 900) * interval '1 day', now()
             FROM generate_series(0::bigint, %(units)s - 1) AS i""", params)
         steps["workers"] = _execute(cursor, """
-            INSERT INTO registry_worker (unit_id, name, id_number, mobile, is_active, version, created_at, updated_at)
-            SELECT first.id + i * %(units)s / %(workers)s, '基准' || i, '', '139' || lpad((i %% 100000000)::text, 8, '0'),
+            INSERT INTO registry_worker (unit_id, town_id, name, id_number, mobile, is_active, version, created_at,
+                                         updated_at)
+            SELECT first.id + i * %(units)s / %(workers)s,
+                   (%(slots)s::bigint[])[1 + (i * %(units)s / %(workers)s) * %(n_slots)s / %(units)s],
+                   '基准' || i, '', '139' || lpad((i %% 100000000)::text, 8, '0'),
                    i %% 100 <> 0, 1, now() - ((i * 104729) %% 730) * interval '1 day', now()
             FROM generate_series(0::bigint, %(workers)s - 1) AS i,
                  (SELECT min(id) AS id FROM registry_unit) AS first""",
@@ -119,7 +122,7 @@ def fill_with_sql(workers):
         # expiry), spread so that every status occurs.
         steps["certificates"] = _execute(cursor, """
             WITH drawn AS MATERIALIZED (
-                SELECT w.id AS worker_id,
+                SELECT w.id AS worker_id, w.town_id,
                        (%(categories)s::bigint[])[1 + floor(random() * %(n_categories)s)::int] AS cid,
                        random() AS r_date, random() AS r_review, random() AS r_forged
                 FROM registry_worker w WHERE random() < 0.66
@@ -147,17 +150,29 @@ def fill_with_sql(workers):
                             ELSE r.valid_until - r.review_lead_days END AS next_review
                 FROM reviewed r
             )
-            INSERT INTO registry_certificate (worker_id, category_id, number, issued_on, valid_until, last_reviewed_on,
+            INSERT INTO registry_certificate (worker_id, town_id, category_id, number, issued_on, valid_until, last_reviewed_on,
                                               next_review_on, review_reminder_on, issuing_authority, verification,
                                               verification_method, note, version, created_at, updated_at)
-            SELECT worker_id, id, 'T' || worker_id, issued, valid_until, last_reviewed, next_review,
+            SELECT worker_id, town_id, id, 'T' || worker_id, issued, valid_until, last_reviewed, next_review,
                    next_review - review_reminder_days, '',
                    CASE WHEN r_forged < 0.004 THEN 'forged' WHEN r_forged < 0.25 THEN 'genuine' ELSE 'unverified' END,
                    '', '', 1, now(), now()
             FROM due""", params)
+        # what Certificate.save() keeps (Worker.refresh_standing), in one pass over the certificates
+        steps["standing"] = _execute(cursor, """
+            UPDATE registry_worker w
+            SET operation_standing_until = s.operation, equipment_standing_until = s.equipment
+            FROM (SELECT c.worker_id,
+                         max(LEAST(c.valid_until, c.next_review_on)) FILTER (WHERE k.scheme = 'special_operation')
+                             AS operation,
+                         max(LEAST(c.valid_until, c.next_review_on)) FILTER (WHERE k.scheme = 'special_equipment')
+                             AS equipment
+                  FROM registry_certificate c JOIN registry_certificatecategory k ON k.id = c.category_id
+                  WHERE c.verification <> 'forged' GROUP BY c.worker_id) AS s
+            WHERE w.id = s.worker_id""")
         steps["needs"] = _execute(cursor, """
             WITH picked AS (
-                SELECT w.id AS worker_id,
+                SELECT w.id AS worker_id, w.town_id,
                        (%(categories)s::bigint[])[1 + floor(random() * %(n_categories)s)::int] AS category_id,
                        random() AS r_kind, random() AS r_status, floor(random() * 540)::int AS age
                 FROM registry_worker w WHERE random() < 0.45
@@ -167,10 +182,10 @@ def fill_with_sql(workers):
                                  WHEN r_status < 0.93 THEN 'certified' ELSE 'cancelled' END AS status
                 FROM picked p
             )
-            INSERT INTO registry_trainingneed (worker_id, category_id, kind, source, status, registered_on,
+            INSERT INTO registry_trainingneed (worker_id, town_id, category_id, kind, source, status, registered_on,
                                                trained_on, exam_on, closed_on, institution_id, note, version,
                                                created_at, updated_at)
-            SELECT worker_id, category_id, CASE WHEN r_kind < 0.75 THEN 'initial' ELSE 'review' END, 'entered', status,
+            SELECT worker_id, town_id, category_id, CASE WHEN r_kind < 0.75 THEN 'initial' ELSE 'review' END, 'entered', status,
                    CASE WHEN status <> 'open' THEN current_date - age + 10 END,
                    CASE WHEN status IN ('trained', 'failed', 'certified') THEN current_date - age / 2 END,
                    CASE WHEN status IN ('failed', 'certified') THEN current_date - age / 3 END,

@@ -71,7 +71,7 @@ def ensure_ledger(rows):
         unit_ids = list(Unit.objects.filter(town=town, name__startswith=UNIT_PREFIX).values_list("pk", flat=True))
         Worker.objects.bulk_create(
             (
-                Worker(unit_id=unit_ids[n // WORKERS_PER_UNIT], name=f"王{n:06d}", mobile=f"139{n:08d}")
+                Worker(unit_id=unit_ids[n // WORKERS_PER_UNIT], town=town, name=f"王{n:06d}", mobile=f"139{n:08d}")
                 for n in range(rows)
             ),
             batch_size=5000,
@@ -81,6 +81,7 @@ def ensure_ledger(rows):
             (
                 TrainingNeed(
                     worker_id=worker_id,
+                    town=town,
                     category=categories[n % len(categories)],
                     kind=NeedKind.REVIEW if n % 4 == 0 else NeedKind.INITIAL,
                 )

@@ -336,6 +336,7 @@ class _Generator:
         male = self.rng.random() < 0.88
         return Worker(
             unit=unit,
+            town_id=unit.town_id,
             name=self.person_name(local=origin != "other", male=male),
             id_number=self.id_number(origin, male),
             mobile=self.mobile(),
@@ -375,6 +376,7 @@ class _Generator:
             authority = "泉州市市场监督管理局" if issued_on.year >= 2019 else "泉州市质量技术监督局"
         certificate = Certificate(
             worker=worker,
+            town_id=worker.town_id,
             category=category,
             number=number,
             issued_on=issued_on,
@@ -406,6 +408,7 @@ class _Generator:
         status = _pick(rng, statuses)
         need = TrainingNeed(
             worker=worker,
+            town_id=worker.town_id,
             category=category,
             kind=kind,
             certificate=certificate,
@@ -430,6 +433,7 @@ class _Generator:
         issued = certificate.issued_on
         need = TrainingNeed(
             worker=certificate.worker,
+            town_id=certificate.town_id,
             category=certificate.category,
             kind=NeedKind.INITIAL,
             status=NeedStatus.CERTIFIED,
@@ -519,6 +523,8 @@ def seed(workers=2000, seed=2019, today=None, progress=None):
             _bulk_create(Worker, town_workers)
             _bulk_create(Certificate, town_certificates)
             _bulk_create(TrainingNeed, town_needs)
+            # bulk_create skips Certificate.save(), which keeps the holders' standing dates
+            Worker.objects.filter(town=town).refresh_standing()
             result.units += len(units)
             result.workers += len(town_workers)
             result.certificates += len(town_certificates)

@@ -10,7 +10,8 @@ import re
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -302,13 +303,34 @@ class Unit(ArchivableMixin, models.Model):
         self.name = validators.normalize_unit_name(self.name)
         self.name_key = validators.unit_name_key(self.name)
         self.credit_code = validators.normalize_credit_code(self.credit_code)
+        update_fields = kwargs.get("update_fields")
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if not adding and (update_fields is None or "town" in update_fields):
+            # the town is kept on the unit's workers, certificates and needs (see Worker.town)
+            moved = Q(town_id=self.town_id)
+            Worker.objects.filter(unit=self).exclude(moved).update(town_id=self.town_id)
+            for model in (Certificate, TrainingNeed):
+                model.objects.filter(worker__unit=self).exclude(moved).update(town_id=self.town_id)
 
+
+
+# The last day each worker holds a certificate of the scheme in good standing (null: none).
+STANDING_FIELDS = {
+    Scheme.SPECIAL_OPERATION: "operation_standing_until",
+    Scheme.SPECIAL_EQUIPMENT: "equipment_standing_until",
+}
+
+
+def _in_standing(on, scheme=None):
+    if scheme:
+        return Q(**{f"{STANDING_FIELDS[scheme]}__gte": on})
+    return Q(operation_standing_until__gte=on) | Q(equipment_standing_until__gte=on)
 
 
 class WorkerQuerySet(models.QuerySet):
     def for_user(self, user):
-        return scope_for_user(self, user, "unit__town_id", lambda queryset, scheme: queryset.in_scheme(scheme))
+        return scope_for_user(self, user, "town_id", lambda queryset, scheme: queryset.in_scheme(scheme))
 
     def in_scheme(self, scheme):
         """Workers holding a certificate or a training need of this scheme."""
@@ -320,12 +342,28 @@ class WorkerQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
-    def certified(self, on=None):
-        """Workers with at least one certificate that is valid and not overdue for review."""
-        return self.filter(Exists(Certificate.objects.in_good_standing(on).filter(worker=OuterRef("pk"))))
+    def certified(self, on=None, scheme=None):
+        """Workers with at least one certificate (of `scheme`) that is valid and not overdue for review on `on`.
 
-    def uncertified(self, on=None):
-        return self.exclude(Exists(Certificate.objects.in_good_standing(on).filter(worker=OuterRef("pk"))))
+        Read from the workers' standing dates (`Worker.refresh_standing`): a certificate is in
+        good standing on D when D is on or before both its expiry and its next review.
+        """
+        return self.filter(_in_standing(on or today(), scheme))
+
+    def uncertified(self, on=None, scheme=None):
+        return self.exclude(_in_standing(on or today(), scheme))
+
+    def refresh_standing(self):
+        """Recompute these workers' standing dates from their certificates, in one UPDATE."""
+        dates = {}
+        for scheme, field in STANDING_FIELDS.items():
+            last_day = (
+                Certificate.objects.filter(worker=OuterRef("pk"), category__scheme=scheme)
+                .exclude(verification=Verification.FORGED)
+                .order_by().values("worker").annotate(until=Max(Least("valid_until", "next_review_on"))).values("until")
+            )
+            dates[field] = Subquery(last_day)
+        return self.update(**dates)
 
     def uncertified_in(self, category, on=None):
         return self.exclude(
@@ -340,17 +378,29 @@ class Worker(ArchivableMixin, models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("单位"), related_name="workers", on_delete=models.PROTECT, db_index=False
     )
+    # the unit's town, kept here (and on the worker's certificates and needs) so that scoping and
+    # the city's figures read one column instead of joining a million rows to their units
+    town = models.ForeignKey(  # indexed with is_active below
+        Town, verbose_name=_("镇（街道）"), related_name="+", on_delete=models.PROTECT, editable=False, db_index=False
+    )
     name = models.CharField(_("姓名"), max_length=50)
     id_number = models.CharField(
         _("身份证号码"), max_length=18, blank=True, validators=[validators.validate_id_number]
     )
     mobile = models.CharField(_("手机号码"), max_length=11, blank=True, validators=[validators.validate_mobile])
     is_active = models.BooleanField(_("在册"), default=True)
+    # Derived from the certificates by `refresh_standing()` whenever one is saved; never typed,
+    # never written by the worker's own save. STANDING_FIELDS names them by scheme.
+    operation_standing_until = models.DateField(_("特种作业持证有效至"), null=True, blank=True, editable=False)
+    equipment_standing_until = models.DateField(_("特种设备持证有效至"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"], no_db_index=["unit"], user_db_constraint=False)
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "town", *STANDING_FIELDS.values()], no_db_index=["unit"],
+        user_db_constraint=False,
+    )
     objects = WorkerQuerySet.as_manager()
 
     class Meta:
@@ -360,8 +410,14 @@ class Worker(ArchivableMixin, models.Model):
         indexes = [
             models.Index(fields=["unit", "name"]),
             models.Index(fields=["mobile"]),
+            # a town's workers; the city's head counts per town (all, certified) are read from this index alone
+            models.Index(
+                fields=["town", "is_active", *STANDING_FIELDS.values()], name="worker_town_standing_idx"
+            ),
             # lists sort by name then pk; with this index a page of the city's workers is an index scan
             models.Index(fields=["name", "id"]),
+            # the few archived workers, read to leave their certificates and needs out of the city's figures
+            models.Index(fields=["id"], condition=Q(is_active=False), name="worker_archived_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["id_number"], condition=~Q(id_number=""), name="worker_id_number_unique")
@@ -375,7 +431,23 @@ class Worker(ArchivableMixin, models.Model):
         self.id_number = validators.normalize_id_number(self.id_number)
         if self.mobile:
             self.mobile = validators.normalize_mobile(self.mobile)
+        update_fields = kwargs.get("update_fields")
+        moves = update_fields is None or "unit" in update_fields
+        if moves:
+            self.town_id = self.unit.town_id
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "town"}
+        adding = self._state.adding
+        if not adding and update_fields is None:
+            # the standing dates are the certificates' to write: a worker loaded before a
+            # certificate changed must not put back the old ones
+            kwargs["update_fields"] = [field.name for field in self._meta.concrete_fields
+                                       if not field.primary_key and field.name not in STANDING_FIELDS.values()]
         super().save(*args, **kwargs)
+        if moves and not adding:
+            # a worker moved to another town's unit takes their certificates and needs along
+            for related in (self.certificates, self.training_needs):
+                related.exclude(town_id=self.town_id).update(town_id=self.town_id)
 
     @property
     def masked_mobile(self):
@@ -390,7 +462,7 @@ class Worker(ArchivableMixin, models.Model):
 class CertificateQuerySet(models.QuerySet):
     def for_user(self, user):
         return scope_for_user(
-            self, user, "worker__unit__town_id", lambda queryset, scheme: queryset.filter(category__scheme=scheme)
+            self, user, "town_id", lambda queryset, scheme: queryset.filter(category__scheme=scheme)
         )
 
     def with_status(self, on=None):
@@ -444,6 +516,9 @@ class Certificate(models.Model):
     """
 
     worker = models.ForeignKey(Worker, verbose_name=_("持证人"), related_name="certificates", on_delete=models.PROTECT)
+    town = models.ForeignKey(  # the worker's, kept by Worker.save()
+        Town, verbose_name=_("镇（街道）"), related_name="+", on_delete=models.PROTECT, editable=False
+    )
     category = models.ForeignKey(
         CertificateCategory, verbose_name=_("作业类别（项目）"), related_name="certificates", on_delete=models.PROTECT
     )
@@ -467,7 +542,7 @@ class Certificate(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "town"])
     objects = CertificateQuerySet.as_manager()
 
     class Meta:
@@ -501,9 +576,14 @@ class Certificate(models.Model):
         self.number = validators.nfkc(self.number).upper()
         self.compute_dates()
         update_fields = kwargs.get("update_fields")
+        if update_fields is None or "worker" in update_fields:
+            self.town_id = self.worker.town_id
         if update_fields is not None:
             kwargs["update_fields"] = set(update_fields) | {"next_review_on", "review_reminder_on", "valid_until"}
+            if "worker" in update_fields:
+                kwargs["update_fields"].add("town")
         super().save(*args, **kwargs)
+        Worker.objects.filter(pk=self.worker_id).refresh_standing()
 
     def status_on(self, on=None):
         on = on or today()
@@ -556,7 +636,7 @@ class TrainingInstitution(models.Model):
 class TrainingNeedQuerySet(models.QuerySet):
     def for_user(self, user):
         return scope_for_user(
-            self, user, "worker__unit__town_id", lambda queryset, scheme: queryset.filter(category__scheme=scheme)
+            self, user, "town_id", lambda queryset, scheme: queryset.filter(category__scheme=scheme)
         )
 
     def open(self):
@@ -575,6 +655,9 @@ class TrainingNeed(models.Model):
     """
 
     worker = models.ForeignKey(Worker, verbose_name=_("从业人员"), related_name="training_needs", on_delete=models.PROTECT)
+    town = models.ForeignKey(  # the worker's, kept by Worker.save()
+        Town, verbose_name=_("镇（街道）"), related_name="+", on_delete=models.PROTECT, editable=False
+    )
     category = models.ForeignKey(
         CertificateCategory, verbose_name=_("培训类别"), related_name="training_needs", on_delete=models.PROTECT
     )
@@ -613,7 +696,7 @@ class TrainingNeed(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["updated_at"],
+        excluded_fields=["updated_at", "town"],
         no_db_index=["worker", "category", "certificate", "institution", "ledger_import"],
         user_db_constraint=False,
     )
@@ -635,6 +718,14 @@ class TrainingNeed(models.Model):
 
     def __str__(self):
         return f"{self.worker} {self.category.name}（{self.get_kind_display()}）"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "worker" in update_fields:
+            self.town_id = self.worker.town_id
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "town"}
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self):

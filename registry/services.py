@@ -135,6 +135,7 @@ def create_due_review_needs(town, days, user=None, include_overdue=False, on=Non
     needs = [
         TrainingNeed(
             worker_id=certificate.worker_id,
+            town_id=certificate.town_id,
             category_id=certificate.category_id,
             kind=NeedKind.REVIEW,
             source=NeedSource.DUE_REVIEW,

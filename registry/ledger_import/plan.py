@@ -17,6 +17,7 @@ class NewUnit:
 
 @dataclass(slots=True)
 class NewWorker:
+    town_id: int  # the unit's (the town the rows were planned for)
     unit: object  # NewUnit, or the pk of a unit in the ledger
     name: str
     id_number: str
@@ -30,6 +31,7 @@ class NewWorker:
 
 @dataclass(slots=True)
 class NewNeed:
+    town_id: int  # the worker's
     worker: object  # NewWorker, or the pk of a worker in the ledger
     category_id: int
     kind: str

@@ -74,7 +74,7 @@ class TownPlanner:
         return unit
 
     def new_worker(self, row):
-        worker = NewWorker(self.unit_for(row), row.name, row.id_number, row.mobile)
+        worker = NewWorker(self.town.pk, self.unit_for(row), row.name, row.id_number, row.mobile)
         self.plan.workers.append(worker)
         row.outcome.new_worker = True
         if row.id_number:
@@ -141,7 +141,7 @@ class TownPlanner:
                     )
                 continue
             self.planned[key] = outcome
-            self.plan.needs.append(NewNeed(worker, category_id, kind, row.note))
+            self.plan.needs.append(NewNeed(self.town.pk, worker, category_id, kind, row.note))
             outcome.new_entries += 1
         if outcome.status != RowStatus.ERROR:
             outcome.status = RowStatus.NEW if outcome.new_entries else RowStatus.EXISTS

@@ -51,13 +51,15 @@ def write_plan(plan, ledger_import, user=None):
     )
     insert(Unit, plan.units, ("town_id", "name", "name_key"), lambda u: (u.town_id, u.name, u.name_key), stamp)
     insert(
-        Worker, plan.workers, ("unit_id", "name", "id_number", "mobile"),
-        lambda w: (w.unit_id, w.name, w.id_number, w.mobile), stamp,
+        Worker, plan.workers, ("town_id", "unit_id", "name", "id_number", "mobile"),
+        lambda w: (w.town_id, w.unit_id, w.name, w.id_number, w.mobile), stamp,
     )
     record_id_numbers(plan.id_numbers, stamp)
     insert(
-        TrainingNeed, plan.needs, ("worker_id", "category_id", "kind", "source", "note", "ledger_import_id"),
-        lambda n: (n.worker_id, n.category_id, n.kind, NeedSource.IMPORTED, n.note, ledger_import.pk), stamp,
+        TrainingNeed, plan.needs,
+        ("town_id", "worker_id", "category_id", "kind", "source", "note", "ledger_import_id"),
+        lambda n: (n.town_id, n.worker_id, n.category_id, n.kind, NeedSource.IMPORTED, n.note, ledger_import.pk),
+        stamp,
     )
 
 

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from registry.choices import CertificateStatus, Scheme
@@ -17,8 +17,10 @@ from registry.models import Certificate, CertificateCategory, Town, TrainingNeed
 
 # A certificate "in standing" is valid and not overdue for review (the model's statuses).
 IN_STANDING = (CertificateStatus.VALID, CertificateStatus.REVIEW_DUE_SOON)
-# Certificates and needs are counted in cells of (town, scheme, form label).
-CELL_KEYS = {"town_pk": F("worker__unit__town"), "scheme": F("category__scheme"), "label": F("category__form_label")}
+# Certificates and needs are counted in cells of (town, category) — each row carries both ids, so
+# the database groups integers without a join — then named by `labelled` with the category's
+# scheme and form label.
+CELL_KEYS = {"town_pk": F("town"), "category_pk": F("category")}
 
 
 @dataclass(frozen=True)
@@ -142,14 +144,23 @@ def scoped_workers(user, scheme=None):
     return workers.filter(in_scheme(scheme)) if scheme else workers
 
 
+def of_active_workers(queryset):
+    """Certificates or needs of workers still in the ledger.
+
+    Spelt as "not of an archived worker": an anti-join on the few archived workers (read from
+    their partial index) rather than a join of every row with its worker.
+    """
+    return queryset.exclude(Exists(Worker.objects.filter(pk=OuterRef("worker_id"), is_active=False)))
+
+
 def scoped_ledger(scope):
     """The scoped base querysets of the ledger, narrowed to the scheme (units are not by scheme)."""
     user, scheme = scope.user, scope.scheme
     return {
         "units": city(Unit.objects, user).active(),
         "workers": scoped_workers(user, scheme).active(),
-        "certificates": narrow_to_scheme(city(Certificate.objects, user).filter(worker__is_active=True), scheme),
-        "needs": narrow_to_scheme(city(TrainingNeed.objects, user).filter(worker__is_active=True), scheme),
+        "certificates": of_active_workers(narrow_to_scheme(city(Certificate.objects, user), scheme)),
+        "needs": of_active_workers(narrow_to_scheme(city(TrainingNeed.objects, user), scheme)),
     }
 
 
@@ -159,10 +170,37 @@ def good_standing(scope, on=None, **extra):
     return narrow_to_scheme(certificates, scope.scheme)
 
 
+def certified_per_town(scope, name, on=None, issued_by=None):
+    """{town id: {name: workers in the ledger holding a certificate of the scope's scheme in good standing on `on`}}.
+
+    Read from the workers' standing dates (`WorkerQuerySet.certified`); with `issued_by` (a past
+    day of the league table), only certificates issued by then count, which the dates cannot
+    tell: those are counted over the certificates as distinct holders registered by that day.
+    A bureau's holders are in its scheme by their certificate.
+    """
+    on = on or scope.on
+    if issued_by is None:
+        workers = city(Worker.objects, scope.user).active().certified(on, scope.scheme)
+        return per_town(workers, "town", **{name: Count("*")})
+    certificates = of_active_workers(city(Certificate.objects, scope.user).in_good_standing(on)).filter(
+        issued_on__lte=issued_by, worker__created_at__lt=start_of(issued_by + datetime.timedelta(days=1)))
+    return per_town(narrow_to_scheme(certificates, scope.scheme), "town", **{name: Count("worker", distinct=True)})
+
+
 def narrow_to_shown_towns(queryset, scope, town_field):
     """A clerk's own town or the chosen town; for the charts, which are never city-wide for a clerk."""
     shown = scope.shown_town_ids
     return queryset.filter(**{f"{town_field}__in": shown}) if shown is not None else queryset
+
+
+def labelled(cells):
+    """The cells (dicts with "category_pk"), each given its category's "scheme" and form "label"."""
+    labels = {pk: (scheme, label) for pk, scheme, label in
+              CertificateCategory.objects.values_list("pk", "scheme", "form_label")}
+    cells = list(cells)
+    for cell in cells:
+        cell["scheme"], cell["label"] = labels[cell["category_pk"]]
+    return cells
 
 
 def label_order():

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.choices import CertificateStatus, Scheme
 from registry.models import Town
 
-from .base import CELL_KEYS, IN_STANDING, label_order, month_starts, roll_up, scoped_ledger
+from .base import CELL_KEYS, IN_STANDING, label_order, labelled, month_starts, roll_up, scoped_ledger
 
 @dataclass
 class ForecastLine:
@@ -61,7 +61,7 @@ def review_forecast(scope, months=12):
     starts, last = forecast_window(on, months)
     due = Q(status_code__in=IN_STANDING, next_review_on__lte=last)
     overdue = Q(status_code=CertificateStatus.REVIEW_OVERDUE)
-    cells = list(
+    cells = labelled(
         scoped_ledger(scope)["certificates"].with_status(on).filter(due | overdue)
         # Cast: inside Case, TruncMonth's own conversion is skipped and PostgreSQL's date_trunc gives a timestamp
         .values(**CELL_KEYS, month=Case(When(due, then=Cast(TruncMonth("next_review_on"), DateField()))))

@@ -6,7 +6,7 @@ registered, issued and closed), not from stored snapshots.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from registry.choices import NeedStatus, Scheme
@@ -14,7 +14,7 @@ from registry.models import Town
 from reports.models import Submission, visible_forms
 from reports.services import survey_due_on
 
-from .base import Column, city, good_standing, merge, per_town, scoped_ledger, share, start_of, sum_counts
+from .base import Column, certified_per_town, city, merge, per_town, scoped_ledger, share, start_of, sum_counts
 
 LEAGUE_FIGURES = (
     Column("certified_share", _("持证率"), share=True),
@@ -57,11 +57,11 @@ def _league_counts(scope, campaign, dates):
         need_counts[f"closed_{name}"] = Count("pk", filter=registered & Q(status=NeedStatus.CERTIFIED,
                                                                            closed_on__lte=day))
         form_counts[f"on_time_{name}"] = Count("form", distinct=True, filter=Q(submitted_at__lt=until))
-        certified = ledger["workers"].filter(registered, Exists(good_standing(scope, day, issued_on__lte=day)))
-        grouped.append(per_town(certified, "unit__town", **{f"certified_{name}": Count("pk")}))
+        # as the ledger stands today, everything is issued and registered by today
+        grouped.append(certified_per_town(scope, f"certified_{name}", day, issued_by=day if day < scope.on else None))
     grouped += [
-        per_town(ledger["workers"], "unit__town", **worker_counts),
-        per_town(ledger["needs"], "worker__unit__town", **need_counts),
+        per_town(ledger["workers"], "town", **worker_counts),
+        per_town(ledger["needs"], "town", **need_counts),
         per_town(submissions, "town", **form_counts),
     ]
     return merge(grouped), len(forms)
