@@ -137,7 +137,7 @@ class EnrolmentCandidateFilter(django_filters.FilterSet):
     """The needs a class may take, as the enrolling clerk (or the safety office, per town) looks for them."""
 
     q = django_filters.CharFilter(label=_("搜索"), method="filter_q", widget=search_box(_("姓名或单位")))
-    town = django_filters.ModelChoiceFilter(label=_("镇（街道）"), field_name="worker__unit__town",
+    town = django_filters.ModelChoiceFilter(label=_("镇（街道）"), field_name="town",
                                             queryset=Town.objects.all(), empty_label=_("全部"))
 
     def __init__(self, data=None, *args, request=None, training_class=None, **kwargs):
@@ -157,7 +157,7 @@ class TrainingProgressFilter(django_filters.FilterSet):
 
     campaign = django_filters.ModelChoiceFilter(label=_("专项行动"), queryset=Campaign.objects.all(), empty_label=None,
                                                 method="filter_campaign")
-    town = django_filters.ModelChoiceFilter(label=_("镇（街道）"), field_name="worker__unit__town",
+    town = django_filters.ModelChoiceFilter(label=_("镇（街道）"), field_name="town",
                                             queryset=Town.objects.all(), empty_label=_("全部"))
     form = django_filters.ChoiceFilter(label=_("附件"), choices=FORM_CHOICES, method="filter_form",
                                        empty_label=_("全部"))

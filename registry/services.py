@@ -99,7 +99,7 @@ def plan_due_review_needs(town, days, include_overdue=False, on=None):
         worker=OuterRef("worker_id"), category=OuterRef("category_id"), valid_until__gt=OuterRef("valid_until")
     )
     due = (
-        Certificate.objects.filter(worker__unit__town=town, worker__is_active=True)
+        Certificate.objects.filter(town=town, worker__is_active=True)
         .exclude(verification=Verification.FORGED)
         .exclude(Exists(superseded))
     )

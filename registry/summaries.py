@@ -19,9 +19,9 @@ def ledger_figures(user, town=None, on=None):
     needs = TrainingNeed.objects.for_user(user).open().filter(worker__is_active=True)
     if town is not None:
         units = units.filter(town=town)
-        workers = workers.filter(unit__town=town)
-        certificates = certificates.filter(worker__unit__town=town)
-        needs = needs.filter(worker__unit__town=town)
+        workers = workers.filter(town=town)
+        certificates = certificates.filter(town=town)
+        needs = needs.filter(town=town)
     certificate_counts = certificates.aggregate(
         # the same definition as the certificate list's "good standing": the holder may work
         valid=Count("pk", filter=Q(valid_until__gte=on, next_review_on__gte=on) & ~Q(verification=Verification.FORGED)),

@@ -149,7 +149,7 @@ def attachment_rows(user, town, form):
     _check_scope(user, town, form)
     texts = category_texts(form)
     values = (
-        form_needs(user, form).filter(worker__unit__town=town).order_by(*_ROW_ORDER).values_list(*_ROW_FIELDS)
+        form_needs(user, form).filter(town=town).order_by(*_ROW_ORDER).values_list(*_ROW_FIELDS)
     )
     return _numbered(values.iterator(chunk_size=5000), texts)
 
@@ -164,9 +164,9 @@ def city_rows(user, form):
     texts = category_texts(form)
     values = (
         form_needs(user, form)
-        .filter(worker__unit__town__in=[town.pk for town in towns])
-        .order_by("worker__unit__town__order", "worker__unit__town__code", *_ROW_ORDER)
-        .values_list("worker__unit__town_id", *_ROW_FIELDS)
+        .filter(town__in=[town.pk for town in towns])
+        .order_by("town__order", "town__code", *_ROW_ORDER)
+        .values_list("town_id", *_ROW_FIELDS)
     )
     groups = itertools.groupby(values.iterator(chunk_size=5000), key=itemgetter(0))
     group = next(groups, None)
@@ -224,8 +224,8 @@ def city_summary(user, form):
     labels = [*form_def.labels, OTHER_LABEL]
     counts = (
         form_needs(user, form)
-        .filter(worker__unit__town__in=list(lines))
-        .values_list("worker__unit__town_id", "category__form_label", "kind")
+        .filter(town__in=list(lines))
+        .values_list("town_id", "category__form_label", "kind")
         .annotate(n=Count("pk"))
         .order_by()
     )

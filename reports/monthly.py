@@ -103,14 +103,14 @@ def _ledger_figures(town, start, end):
     created = Q(created_at__gte=month_starts_at(start), created_at__lt=month_starts_at(end))
     trained = Q(trained_on__gte=start, trained_on__lt=end)
     certified = Q(status=NeedStatus.CERTIFIED, closed_on__gte=start, closed_on__lt=end)
-    needs = TrainingNeed.objects.filter(worker__unit__town=town).filter(created | trained | certified)
+    needs = TrainingNeed.objects.filter(town=town).filter(created | trained | certified)
     figures = needs.aggregate(
         new_entries=Count("pk", filter=created),
         trained=Count("pk", filter=trained),
         certified=Count("pk", filter=certified),
     )
     figures["reviews"] = Certificate.objects.filter(
-        worker__unit__town=town, last_reviewed_on__gte=start, last_reviewed_on__lt=end
+        town=town, last_reviewed_on__gte=start, last_reviewed_on__lt=end
     ).count()
     return figures
 

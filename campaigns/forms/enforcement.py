@@ -430,7 +430,7 @@ class ForgerySignalFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("证书编号或持证人姓名")}),
     )
     town = django_filters.ModelChoiceFilter(
-        label=_("镇（街道）"), field_name="worker__unit__town", queryset=Town.objects.all(), empty_label=_("全部")
+        label=_("镇（街道）"), field_name="town", queryset=Town.objects.all(), empty_label=_("全部")
     )
     scheme = django_filters.ChoiceFilter(
         label=_("体系"), field_name="category__scheme", choices=Scheme.choices, empty_label=_("全部")

@@ -14,7 +14,7 @@ from reports.models import Submission, SubmissionState, visible_forms
 from ..choices import PhaseKind, PublicityChannel
 from ..models import Inspection, PublicityRecord
 
-NEED_TOWN = "worker__unit__town"
+NEED_TOWN = "town"
 
 # The pipeline is counted so that each stage includes the later ones: a certified need was
 # also trained, enrolled and registered, whether it went through a class or the ledger page.

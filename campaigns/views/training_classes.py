@@ -43,7 +43,7 @@ def training_class_list(request):
     user = request.user
     counts = {"enrolled": Count("enrolments")}
     if user.is_town_clerk:
-        counts["own"] = Count("enrolments", filter=Q(enrolments__need__worker__unit__town=user.town_id))
+        counts["own"] = Count("enrolments", filter=Q(enrolments__need__town=user.town_id))
     classes = _classes(user).annotate(**counts).order_by("-starts_on", "-pk")
     filterset = TrainingClassFilter(request.GET, queryset=classes, request=request)
     context = {
@@ -86,7 +86,7 @@ def _trainees(user, training_class):
         Enrolment.objects.for_user(user)
         .filter(training_class=training_class)
         .select_related("need__worker__unit__town", "need__category", "need__certificate", "certificate__category")
-        .order_by("need__worker__unit__town__order", "need__worker__unit__name", "need__worker__name", "pk")
+        .order_by("need__town__order", "need__worker__unit__name", "need__worker__name", "pk")
     )
 
 
@@ -144,7 +144,7 @@ def enrolment_create(request, pk):
                 return redirect("campaigns:training_class_detail", pk=training_class.pk)
     filterset = EnrolmentCandidateFilter(
         request.GET, queryset=candidates.select_related("worker__unit__town", "category").order_by(
-            "worker__unit__town__order", "worker__unit__name", "worker__name", "pk"),
+            "town__order", "worker__unit__name", "worker__name", "pk"),
         request=request, training_class=training_class,
     )
     context = {

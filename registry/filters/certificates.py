@@ -30,7 +30,7 @@ class CertificateFilter(django_filters.FilterSet):
                                          empty_label=_("全部"))
     category = django_filters.ModelChoiceFilter(label=_("作业类别"), queryset=CertificateCategory.objects.none(),
                                                 method="filter_category", empty_label=_("全部"))
-    town = django_filters.ModelChoiceFilter(label=_("镇（街道）"), field_name="worker__unit__town",
+    town = django_filters.ModelChoiceFilter(label=_("镇（街道）"), field_name="town",
                                             queryset=Town.objects.all(), empty_label=_("全部"))
     unit = django_filters.ModelChoiceFilter(label=_("单位"), field_name="worker__unit", queryset=Unit.objects.none(),
                                             empty_label=_("全部"))
@@ -42,10 +42,10 @@ class CertificateFilter(django_filters.FilterSet):
         label=_("排序"),
         fields=(("next_review_on", "review"), ("valid_until", "valid_until"), ("issued_on", "issued"),
                 ("worker__name", "holder"), ("number", "number"), ("category__order", "category"),
-                ("worker__unit__name", "unit"), ("worker__unit__town__order", "town")),
+                ("worker__unit__name", "unit"), ("town__order", "town")),
         field_labels={"next_review_on": _("下次复审日期"), "valid_until": _("有效期至"), "issued_on": _("初领日期"),
                       "worker__name": _("持证人"), "number": _("证书编号"), "category__order": _("作业类别"),
-                      "worker__unit__name": _("单位"), "worker__unit__town__order": _("镇（街道）")},
+                      "worker__unit__name": _("单位"), "town__order": _("镇（街道）")},
         empty_label=_("默认（有效期至）"),
     )
 

@@ -25,7 +25,7 @@ class NeedFilter(django_filters.FilterSet):
     source = django_filters.ChoiceFilter(label=_("来源"), choices=NeedSource.choices, empty_label=_("全部"))
     category = django_filters.ModelChoiceFilter(label=_("培训类别"), queryset=CertificateCategory.objects.none(),
                                                 method="filter_category", empty_label=_("全部"))
-    town = django_filters.ModelChoiceFilter(label=_("镇（街道）"), field_name="worker__unit__town",
+    town = django_filters.ModelChoiceFilter(label=_("镇（街道）"), field_name="town",
                                             queryset=Town.objects.all(), empty_label=_("全部"))
     unit = django_filters.ModelChoiceFilter(label=_("单位"), field_name="worker__unit", queryset=Unit.objects.none(),
                                             empty_label=_("全部"))
@@ -33,9 +33,9 @@ class NeedFilter(django_filters.FilterSet):
         label=_("排序"),
         # the primary key is the order of entry, and indexed (created_at is not)
         fields=(("pk", "created"), ("worker__unit__name", "unit"), ("worker__name", "worker"),
-                ("category__order", "category"), ("worker__unit__town__order", "town")),
+                ("category__order", "category"), ("town__order", "town")),
         field_labels={"pk": _("登记时间"), "worker__unit__name": _("单位"), "worker__name": _("姓名"),
-                      "category__order": _("培训类别"), "worker__unit__town__order": _("镇（街道）")},
+                      "category__order": _("培训类别"), "town__order": _("镇（街道）")},
         empty_label=_("默认（登记时间）"),
     )
 

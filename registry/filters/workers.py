@@ -88,7 +88,7 @@ def scope_choices(filterset):
 class WorkerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_q",
                                   widget=forms.TextInput(attrs={"placeholder": _("姓名、身份证号码或手机号码"), "type": "search"}))
-    town = django_filters.ModelChoiceFilter(label=_("镇（街道）"), field_name="unit__town", queryset=Town.objects.all(),
+    town = django_filters.ModelChoiceFilter(label=_("镇（街道）"), field_name="town", queryset=Town.objects.all(),
                                             empty_label=_("全部"))
     unit = django_filters.ModelChoiceFilter(label=_("单位"), queryset=Unit.objects.none(), empty_label=_("全部"))
     scheme = django_filters.ChoiceFilter(label=_("体系"), choices=Scheme.choices, method="filter_scheme",
@@ -106,8 +106,8 @@ class WorkerFilter(django_filters.FilterSet):
     o = StableOrderingFilter(
         label=_("排序"),
         # the primary key is the order of entry, and indexed (created_at is not)
-        fields=(("name", "name"), ("unit__name", "unit"), ("unit__town__order", "town"), ("pk", "created")),
-        field_labels={"name": _("姓名"), "unit__name": _("单位"), "unit__town__order": _("镇（街道）"),
+        fields=(("name", "name"), ("unit__name", "unit"), ("town__order", "town"), ("pk", "created")),
+        field_labels={"name": _("姓名"), "unit__name": _("单位"), "town__order": _("镇（街道）"),
                       "pk": _("登记时间")},
         empty_label=_("默认（姓名）"),
     )

@@ -86,9 +86,9 @@ def attachment_list(request):
     shown = sorted(visible_forms(user))
     counts = {}
     for form in shown:
-        per_town = attachments.form_needs(user, form).values("worker__unit__town_id").annotate(n=Count("pk")).order_by()
+        per_town = attachments.form_needs(user, form).values("town_id").annotate(n=Count("pk")).order_by()
         for item in per_town:
-            counts[item["worker__unit__town_id"], form] = item["n"]
+            counts[item["town_id"], form] = item["n"]
     rows = [
         {
             "town": town,

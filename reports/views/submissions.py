@@ -128,7 +128,7 @@ def submission_town(request):
         form_versions = versions.get(number, [])
         latest = form_versions[0] if form_versions else None
         state = latest.grid_state if latest else SubmissionState.NOT_SUBMITTED
-        rows_now = attachments.form_needs(user, number).filter(worker__unit__town_id=user.town_id).count()
+        rows_now = attachments.form_needs(user, number).filter(town_id=user.town_id).count()
         for submission in form_versions:
             submission.status_colour = STATUS_COLOURS[submission.status]
         cards.append({
@@ -147,7 +147,7 @@ class _FrozenPreview:
         self.user, self.town, self.form = user, town, form
 
     def count(self):
-        return attachments.form_needs(self.user, self.form).filter(worker__unit__town=self.town).count()
+        return attachments.form_needs(self.user, self.form).filter(town=self.town).count()
 
     def __getitem__(self, window):
         rows = attachments.attachment_rows(self.user, self.town, self.form)
