@@ -158,7 +158,7 @@ def fill_with_sql(workers):
                    CASE WHEN r_forged < 0.004 THEN 'forged' WHEN r_forged < 0.25 THEN 'genuine' ELSE 'unverified' END,
                    '', '', 1, now(), now()
             FROM due""", params)
-        # what Certificate.save() keeps (Worker.refresh_standing), in one pass over the certificates
+        # what Certificate.save() keeps (WorkerQuerySet.refresh_derived), in one pass over the certificates
         steps["standing"] = _execute(cursor, """
             UPDATE registry_worker w
             SET operation_standing_until = s.operation, equipment_standing_until = s.equipment
@@ -193,6 +193,17 @@ def fill_with_sql(workers):
                    CASE WHEN status <> 'open' THEN %(institution)s END, '', 1,
                    now() - age * interval '1 day', now()
             FROM staged""", params)
+        # and the schemes each worker holds a certificate or need of (refresh_derived again)
+        steps["schemes"] = _execute(cursor, """
+            UPDATE registry_worker w
+            SET in_special_operation = s.operation, in_special_equipment = s.equipment
+            FROM (SELECT e.worker_id, bool_or(k.scheme = 'special_operation') AS operation,
+                         bool_or(k.scheme = 'special_equipment') AS equipment
+                  FROM (SELECT worker_id, category_id FROM registry_certificate
+                        UNION ALL SELECT worker_id, category_id FROM registry_trainingneed) AS e
+                  JOIN registry_certificatecategory k ON k.id = e.category_id
+                  GROUP BY e.worker_id) AS s
+            WHERE w.id = s.worker_id""")
         steps["training"] = _execute(cursor, """
             INSERT INTO campaigns_trainingclass (institution_id, category_id, name, starts_on, ends_on, place, capacity,
                                                  created_at)

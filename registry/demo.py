@@ -523,8 +523,8 @@ def seed(workers=2000, seed=2019, today=None, progress=None):
             _bulk_create(Worker, town_workers)
             _bulk_create(Certificate, town_certificates)
             _bulk_create(TrainingNeed, town_needs)
-            # bulk_create skips Certificate.save(), which keeps the holders' standing dates
-            Worker.objects.filter(town=town).refresh_standing()
+            # bulk_create skips the saves that keep what each worker carries from their certificates and needs
+            Worker.objects.filter(town=town).refresh_derived()
             result.units += len(units)
             result.workers += len(town_workers)
             result.certificates += len(town_certificates)

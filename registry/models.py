@@ -320,6 +320,12 @@ STANDING_FIELDS = {
     Scheme.SPECIAL_OPERATION: "operation_standing_until",
     Scheme.SPECIAL_EQUIPMENT: "equipment_standing_until",
 }
+# Whether a worker holds any certificate or training need of the scheme: a bureau's scope.
+SCHEME_FIELDS = {
+    Scheme.SPECIAL_OPERATION: "in_special_operation",
+    Scheme.SPECIAL_EQUIPMENT: "in_special_equipment",
+}
+DERIVED_FIELDS = (*STANDING_FIELDS.values(), *SCHEME_FIELDS.values())
 
 
 def _in_standing(on, scheme=None):
@@ -333,11 +339,8 @@ class WorkerQuerySet(models.QuerySet):
         return scope_for_user(self, user, "town_id", lambda queryset, scheme: queryset.in_scheme(scheme))
 
     def in_scheme(self, scheme):
-        """Workers holding a certificate or a training need of this scheme."""
-        return self.filter(
-            Exists(Certificate.objects.filter(worker=OuterRef("pk"), category__scheme=scheme))
-            | Exists(TrainingNeed.objects.filter(worker=OuterRef("pk"), category__scheme=scheme))
-        )
+        """Workers holding a certificate or a training need of this scheme (read from `refresh_derived`'s flags)."""
+        return self.filter(**{SCHEME_FIELDS[scheme]: True})
 
     def active(self):
         return self.filter(is_active=True)
@@ -345,7 +348,7 @@ class WorkerQuerySet(models.QuerySet):
     def certified(self, on=None, scheme=None):
         """Workers with at least one certificate (of `scheme`) that is valid and not overdue for review on `on`.
 
-        Read from the workers' standing dates (`Worker.refresh_standing`): a certificate is in
+        Read from the workers' standing dates (`refresh_derived`): a certificate is in
         good standing on D when D is on or before both its expiry and its next review.
         """
         return self.filter(_in_standing(on or today(), scheme))
@@ -353,17 +356,25 @@ class WorkerQuerySet(models.QuerySet):
     def uncertified(self, on=None, scheme=None):
         return self.exclude(_in_standing(on or today(), scheme))
 
-    def refresh_standing(self):
-        """Recompute these workers' standing dates from their certificates, in one UPDATE."""
-        dates = {}
+    def refresh_derived(self):
+        """Recompute what these workers carry from their certificates and needs, in one UPDATE.
+
+        Their standing dates (the last day a certificate of each scheme is in good standing) and
+        their schemes (holding a certificate or a need of it). Certificate.save() and
+        TrainingNeed.save() call it for their worker; bulk writes call it for theirs.
+        """
+        values = {}
         for scheme, field in STANDING_FIELDS.items():
             last_day = (
                 Certificate.objects.filter(worker=OuterRef("pk"), category__scheme=scheme)
                 .exclude(verification=Verification.FORGED)
                 .order_by().values("worker").annotate(until=Max(Least("valid_until", "next_review_on"))).values("until")
             )
-            dates[field] = Subquery(last_day)
-        return self.update(**dates)
+            values[field] = Subquery(last_day)
+        for scheme, field in SCHEME_FIELDS.items():
+            values[field] = Exists(Certificate.objects.filter(worker=OuterRef("pk"), category__scheme=scheme)) | Exists(
+                TrainingNeed.objects.filter(worker=OuterRef("pk"), category__scheme=scheme))
+        return self.update(**values)
 
     def uncertified_in(self, category, on=None):
         return self.exclude(
@@ -389,16 +400,18 @@ class Worker(ArchivableMixin, models.Model):
     )
     mobile = models.CharField(_("手机号码"), max_length=11, blank=True, validators=[validators.validate_mobile])
     is_active = models.BooleanField(_("在册"), default=True)
-    # Derived from the certificates by `refresh_standing()` whenever one is saved; never typed,
-    # never written by the worker's own save. STANDING_FIELDS names them by scheme.
+    # Derived from the certificates and needs by `refresh_derived()` whenever one is saved; never
+    # typed, never written by the worker's own save. STANDING_FIELDS and SCHEME_FIELDS name them.
     operation_standing_until = models.DateField(_("特种作业持证有效至"), null=True, blank=True, editable=False)
     equipment_standing_until = models.DateField(_("特种设备持证有效至"), null=True, blank=True, editable=False)
+    in_special_operation = models.BooleanField(_("涉及特种作业"), default=False, editable=False)
+    in_special_equipment = models.BooleanField(_("涉及特种设备"), default=False, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "town", *STANDING_FIELDS.values()], no_db_index=["unit"],
+        excluded_fields=["updated_at", "town", *DERIVED_FIELDS], no_db_index=["unit"],
         user_db_constraint=False,
     )
     objects = WorkerQuerySet.as_manager()
@@ -411,9 +424,7 @@ class Worker(ArchivableMixin, models.Model):
             models.Index(fields=["unit", "name"]),
             models.Index(fields=["mobile"]),
             # a town's workers; the city's head counts per town (all, certified) are read from this index alone
-            models.Index(
-                fields=["town", "is_active", *STANDING_FIELDS.values()], name="worker_town_standing_idx"
-            ),
+            models.Index(fields=["town", "is_active", *DERIVED_FIELDS], name="worker_town_standing_idx"),
             # lists sort by name then pk; with this index a page of the city's workers is an index scan
             models.Index(fields=["name", "id"]),
             # the few archived workers, read to leave their certificates and needs out of the city's figures
@@ -439,10 +450,10 @@ class Worker(ArchivableMixin, models.Model):
                 kwargs["update_fields"] = {*update_fields, "town"}
         adding = self._state.adding
         if not adding and update_fields is None:
-            # the standing dates are the certificates' to write: a worker loaded before a
-            # certificate changed must not put back the old ones
+            # the derived fields are the certificates' and needs' to write: a worker loaded before
+            # one of them changed must not put back the old values
             kwargs["update_fields"] = [field.name for field in self._meta.concrete_fields
-                                       if not field.primary_key and field.name not in STANDING_FIELDS.values()]
+                                       if not field.primary_key and field.name not in DERIVED_FIELDS]
         super().save(*args, **kwargs)
         if moves and not adding:
             # a worker moved to another town's unit takes their certificates and needs along
@@ -583,7 +594,7 @@ class Certificate(models.Model):
             if "worker" in update_fields:
                 kwargs["update_fields"].add("town")
         super().save(*args, **kwargs)
-        Worker.objects.filter(pk=self.worker_id).refresh_standing()
+        Worker.objects.filter(pk=self.worker_id).refresh_derived()
 
     def status_on(self, on=None):
         on = on or today()
@@ -726,6 +737,7 @@ class TrainingNeed(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "town"}
         super().save(*args, **kwargs)
+        Worker.objects.filter(pk=self.worker_id).refresh_derived()
 
     @property
     def is_open(self):

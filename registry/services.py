@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from .choices import NeedKind, NeedSource, NeedStatus, Verification
-from .models import Certificate, TrainingNeed, today
+from .models import Certificate, TrainingNeed, Worker, today
 
 
 class NeedChanged(Exception):
@@ -144,4 +144,6 @@ def create_due_review_needs(town, days, user=None, include_overdue=False, on=Non
         for certificate in plan.certificates
     ]
     bulk_create_with_history(needs, TrainingNeed, batch_size=500, default_user=user)
+    # bulk_create skips TrainingNeed.save(), which keeps what the workers carry from their needs
+    Worker.objects.filter(pk__in={need.worker_id for need in needs}).refresh_derived()
     return plan

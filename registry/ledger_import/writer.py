@@ -23,7 +23,9 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from registry.choices import NeedSource
-from registry.models import TrainingNeed, Unit, Worker
+from registry.models import SCHEME_FIELDS, CertificateCategory, TrainingNeed, Unit, Worker
+
+from .plan import NewWorker
 
 BATCH_SIZE = 2000
 
@@ -50,10 +52,18 @@ def write_plan(plan, ledger_import, user=None):
         history=getattr(settings, "JINJIANG_CERT_IMPORT_HISTORY", True),
     )
     insert(Unit, plan.units, ("town_id", "name", "name_key"), lambda u: (u.town_id, u.name, u.name_key), stamp)
+    new_schemes, known_schemes = schemes_joined(plan)
     insert(
-        Worker, plan.workers, ("town_id", "unit_id", "name", "id_number", "mobile"),
-        lambda w: (w.town_id, w.unit_id, w.name, w.id_number, w.mobile), stamp,
+        Worker, plan.workers, ("town_id", "unit_id", "name", "id_number", "mobile", *SCHEME_FIELDS.values()),
+        lambda w: (w.town_id, w.unit_id, w.name, w.id_number, w.mobile,
+                   *(scheme in new_schemes.get(id(w), ()) for scheme in SCHEME_FIELDS)),
+        stamp,
     )
+    # workers already in the ledger join a scheme with their first need of it (what TrainingNeed.save() keeps)
+    for scheme, field in SCHEME_FIELDS.items():
+        joining = [pk for pk, schemes in known_schemes.items() if scheme in schemes]
+        if joining:
+            Worker.objects.filter(pk__in=joining, **{field: False}).update(**{field: True})
     record_id_numbers(plan.id_numbers, stamp)
     insert(
         TrainingNeed, plan.needs,
@@ -61,6 +71,17 @@ def write_plan(plan, ledger_import, user=None):
         lambda n: (n.town_id, n.worker_id, n.category_id, n.kind, NeedSource.IMPORTED, n.note, ledger_import.pk),
         stamp,
     )
+
+
+def schemes_joined(plan):
+    """The schemes of each worker's new needs: ({id(NewWorker): schemes}, {pk of a worker in the ledger: schemes})."""
+    scheme_of = dict(CertificateCategory.objects.values_list("pk", "scheme"))
+    new, known = {}, {}
+    for need in plan.needs:
+        worker = need.worker
+        joined = new.setdefault(id(worker), set()) if isinstance(worker, NewWorker) else known.setdefault(worker, set())
+        joined.add(scheme_of[need.category_id])
+    return new, known
 
 
 def insert(model, records, names, values, stamp):

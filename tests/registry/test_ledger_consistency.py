@@ -44,6 +44,10 @@ def assert_consistent():
             expected[scheme] = max(ends) if ends else None
         assert (worker.operation_standing_until, worker.equipment_standing_until) == (
             expected[Scheme.SPECIAL_OPERATION], expected[Scheme.SPECIAL_EQUIPMENT]), worker
+        for scheme in Scheme:
+            holds = (worker.certificates.filter(category__scheme=scheme).exists()
+                     or worker.training_needs.filter(category__scheme=scheme).exists())
+            assert Worker.objects.in_scheme(scheme).filter(pk=worker.pk).exists() == holds, (worker, scheme)
 
 
 def certified_by_certificates(on):
@@ -173,3 +177,29 @@ def test_certified_from_standing_dates_equals_certified_from_certificates(offset
         good = Certificate.objects.in_good_standing(on).filter(worker=OuterRef("pk"), category__scheme=scheme)
         assert set(Worker.objects.certified(on, scheme).values_list("pk", flat=True)) == set(
             Worker.objects.filter(Exists(good)).values_list("pk", flat=True))
+
+
+# --- schemes ------------------------------------------------------------------------------
+
+
+def test_a_worker_joins_a_scheme_with_a_certificate_or_a_need_of_it():
+    worker = WorkerFactory()
+    assert not Worker.objects.in_scheme(Scheme.SPECIAL_OPERATION).exists()
+    TrainingNeedFactory(worker=worker, category=category("se-9-n1"))
+    assert list(Worker.objects.in_scheme(Scheme.SPECIAL_EQUIPMENT)) == [worker]
+    assert not Worker.objects.in_scheme(Scheme.SPECIAL_OPERATION).exists()
+    CertificateFactory(worker=worker, category=category("op-1-2"))
+    assert list(Worker.objects.in_scheme(Scheme.SPECIAL_OPERATION)) == [worker]
+
+
+def test_importing_a_need_for_a_worker_already_in_the_ledger_brings_them_into_its_scheme(safety_office):
+    worker = WorkerFactory(unit=UnitFactory(town=town("安海"), name="晋江市甲鞋业有限公司"), name="李娜",
+                           mobile="13850123459", id_number="")
+    CertificateFactory(worker=worker, category=category("op-1-2"))
+    content = xlsx_bytes({"Sheet1": attachment(2, town="安海", rows=[
+        [1, "晋江市甲鞋业有限公司", "李娜", "叉车司机", "13850123459"],
+    ])})
+    result = import_ledger(content, "安海.xlsx", user=safety_office)
+    assert result.committed and result.workers_created == 0 and result.entries_created == 1
+    assert set(Worker.objects.in_scheme(Scheme.SPECIAL_EQUIPMENT)) == {worker}
+    assert_consistent()
