@@ -392,7 +392,10 @@ class Worker(ArchivableMixin, models.Model):
     # the unit's town, kept here (and on the worker's certificates and needs) so that scoping and
     # the city's figures read one column instead of joining a million rows to their units
     town = models.ForeignKey(  # indexed with is_active below
-        Town, verbose_name=_("镇（街道）"), related_name="+", on_delete=models.PROTECT, editable=False, db_index=False
+        Town, verbose_name=_("镇（街道）"), related_name="+", on_delete=models.PROTECT, editable=False, db_index=False,
+        # copied from the unit, whose own town the database checks: a second check per row
+        # would cost a 50,000-row import a second
+        db_constraint=False,
     )
     name = models.CharField(_("姓名"), max_length=50)
     id_number = models.CharField(
@@ -527,8 +530,9 @@ class Certificate(models.Model):
     """
 
     worker = models.ForeignKey(Worker, verbose_name=_("持证人"), related_name="certificates", on_delete=models.PROTECT)
-    town = models.ForeignKey(  # the worker's, kept by Worker.save()
-        Town, verbose_name=_("镇（街道）"), related_name="+", on_delete=models.PROTECT, editable=False
+    town = models.ForeignKey(  # the worker's, kept by Worker.save(); checked through the unit (see Worker.town)
+        Town, verbose_name=_("镇（街道）"), related_name="+", on_delete=models.PROTECT, editable=False,
+        db_constraint=False,
     )
     category = models.ForeignKey(
         CertificateCategory, verbose_name=_("作业类别（项目）"), related_name="certificates", on_delete=models.PROTECT
@@ -666,8 +670,9 @@ class TrainingNeed(models.Model):
     """
 
     worker = models.ForeignKey(Worker, verbose_name=_("从业人员"), related_name="training_needs", on_delete=models.PROTECT)
-    town = models.ForeignKey(  # the worker's, kept by Worker.save()
-        Town, verbose_name=_("镇（街道）"), related_name="+", on_delete=models.PROTECT, editable=False
+    town = models.ForeignKey(  # the worker's, kept by Worker.save(); checked through the unit (see Worker.town)
+        Town, verbose_name=_("镇（街道）"), related_name="+", on_delete=models.PROTECT, editable=False,
+        db_constraint=False,
     )
     category = models.ForeignKey(
         CertificateCategory, verbose_name=_("培训类别"), related_name="training_needs", on_delete=models.PROTECT

@@ -2,8 +2,8 @@
 
 The city's figures and every clerk's lists group and filter by town; read through
 worker → unit, a million-row ledger is joined on every page (the dashboard took 2.4 s).
-The column is added empty and filled from the units here; 0008 makes it required (in a
-transaction of its own: PostgreSQL does not alter a table with the fill's deferred checks pending).
+The column is added empty, filled from the units, then made required. It has no database
+check of its own: the unit's town is checked, and the copy is the application's to keep.
 """
 
 import django.db.models.deletion
@@ -20,12 +20,12 @@ def fill_towns(apps, schema_editor):
         model.objects.update(town_id=Subquery(Worker.objects.filter(pk=OuterRef("worker_id")).values("town_id")))
 
 
-def town_field(model):
+def town_field(model, null):
     return models.ForeignKey(
-        editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+",
+        editable=False, null=null, on_delete=django.db.models.deletion.PROTECT, related_name="+",
         to="registry.town", verbose_name="镇（街道）",
         # a worker's town is indexed with is_active (0009)
-        db_index=model != "worker",
+        db_index=model != "worker", db_constraint=False,
     )
 
 
@@ -36,7 +36,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        *[migrations.AddField(model_name=model, name="town", field=town_field(model))
+        *[migrations.AddField(model_name=model, name="town", field=town_field(model, null=True))
           for model in ("worker", "certificate", "trainingneed")],
         migrations.RunPython(fill_towns, migrations.RunPython.noop, elidable=True),
+        *[migrations.AlterField(model_name=model, name="town", field=town_field(model, null=False))
+          for model in ("worker", "certificate", "trainingneed")],
     ]

@@ -33,7 +33,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0008_town_required'),
+        ('registry', '0007_town_on_worker_certificate_need'),
     ]
 
     operations = [
