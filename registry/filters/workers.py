@@ -14,6 +14,8 @@ from ..models import Certificate, CertificateCategory, Town, TrainingNeed, Unit
 
 NO_CERTIFICATE = "none"
 STATUS_CHOICES = [*CertificateStatus.choices, (NO_CERTIFICATE, _("无证书"))]
+CERTIFIED, UNCERTIFIED = "certified", "uncertified"
+STANDING_CHOICES = [(CERTIFIED, _("持有效证书")), (UNCERTIFIED, _("无有效证书"))]
 STATE_ACTIVE, STATE_ARCHIVED, STATE_ALL = "active", "archived", "all"
 _ID_FRAGMENT = re.compile(r"^(?=.{4,18}$)\d+X?$")
 
@@ -97,6 +99,8 @@ class WorkerFilter(django_filters.FilterSet):
                                                 method="filter_category", empty_label=_("全部"))
     status = django_filters.ChoiceFilter(label=_("证书状态"), choices=STATUS_CHOICES, method="filter_status",
                                          empty_label=_("全部"))
+    standing = django_filters.ChoiceFilter(label=_("持证情况"), choices=STANDING_CHOICES, method="filter_standing",
+                                           empty_label=_("全部"))
     need_kind = django_filters.ChoiceFilter(label=_("待培训"), choices=NeedKind.choices, method="filter_need_kind",
                                             empty_label=_("全部"))
     state = django_filters.ChoiceFilter(
@@ -153,6 +157,17 @@ class WorkerFilter(django_filters.FilterSet):
         if value == NO_CERTIFICATE:
             return queryset.exclude(Exists(self._certificates()))
         return queryset.filter(Exists(self._certificates().with_status_code(value)))
+
+    def filter_standing(self, queryset, name, value):
+        """Workers holding (or not) a certificate in good standing today — valid, not overdue for review, not
+        forged: the dashboard's 持证在岗. Of the chosen category if any, else of the chosen scheme (a bureau's
+        own), else of either scheme; without a category, read from the workers' standing dates."""
+        data = self.form.cleaned_data
+        if data.get("category"):
+            certified = Exists(self._certificates().in_good_standing())
+            return queryset.filter(certified) if value == CERTIFIED else queryset.exclude(certified)
+        scheme = data.get("scheme") or self.user.scheme
+        return queryset.certified(scheme=scheme) if value == CERTIFIED else queryset.uncertified(scheme=scheme)
 
     def filter_need_kind(self, queryset, name, value):
         return queryset.filter(Exists(self._needs().open().filter(kind=value)))

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -88,6 +90,43 @@ def test_the_search_finds_needs_by_worker_mobile_or_unit(client, qingyang_clerk,
     assert rows(client.get(URL, {"q": "王建国"})) == ["电工"]
     assert rows(client.get(URL, {"q": "+86 138 0000 0001"})) == ["场（厂）内专用机动车辆（叉车司机）（复审）"]
     assert len(rows(client.get(URL, {"q": "青阳鞋业"}))) == 2
+
+
+def test_the_closing_dates_bound_the_needs_closed_within_them(client, qingyang_clerk, ledger):
+    """办结日期自/至, both days included: the dashboard's 本期取证/复审办结 is these rows."""
+    day = datetime.date(2024, 5, 10)
+    ledger["welding"].closed_on = day
+    ledger["welding"].save()
+    unit = ledger["unit"]
+    TrainingNeedFactory(worker__unit=unit, category=category("op-1-1"), status=NeedStatus.CERTIFIED,
+                        closed_on=day - datetime.timedelta(days=1))
+    TrainingNeedFactory(worker__unit=unit, category=category("op-3-1"), status=NeedStatus.CANCELLED, closed_on=day)
+    client.force_login(qingyang_clerk)
+    within = {"status": "certified", "closed_from": day.isoformat(), "closed_to": day.isoformat()}
+    assert rows(client.get(URL, within)) == ["焊工（熔化焊接与热切割作业）"]
+    assert len(rows(client.get(URL, {**within, "closed_from": "2024-05-09"}))) == 2
+    assert rows(client.get(URL, {**within, "closed_to": "2024-05-09", "closed_from": ""})) == ["电工（高压电工作业）"]
+    assert rows(client.get(URL, {"status": "all", "closed_from": day.isoformat()})) == [
+        "焊工（熔化焊接与热切割作业）", "高处作业（登高架设作业）"]
+    assert rows(client.get(URL, {"closed_from": "2024-05-11"})) == []  # open needs have no closing date
+
+
+def test_a_bad_closing_date_is_shown_on_the_form_in_chinese(client, qingyang_clerk, ledger):
+    client.force_login(qingyang_clerk)
+    response = client.get(URL, {"status": "certified", "closed_from": "2024-02-30", "closed_to": "昨天"})
+    assert response.status_code == 200
+    errors = response.context["filter"].form.errors
+    assert errors["closed_from"] == ["输入一个有效的日期。"] and errors["closed_to"] == ["输入一个有效的日期。"]
+    assert "输入一个有效的日期。" in response.content.decode()
+    assert rows(response) == ["焊工（熔化焊接与热切割作业）"]  # the other filters still apply
+
+
+def test_a_clerks_closing_dates_stay_in_their_town(client, anhai_clerk, ledger):
+    closed = datetime.date(2024, 5, 10)
+    TrainingNeedFactory(worker=ledger["welding"].worker, category=category("op-1-1"), status=NeedStatus.CERTIFIED,
+                        closed_on=closed)
+    client.force_login(anhai_clerk)
+    assert rows(client.get(URL, {"status": "certified", "closed_from": "2024-01-01", "closed_to": "2024-12-31"})) == []
 
 
 def test_the_safety_office_sees_every_town_and_can_filter_one(client, safety_office, ledger):

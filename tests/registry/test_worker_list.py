@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from registry.choices import NeedKind
+from registry.choices import NeedKind, Verification
 from tests.factories import CertificateFactory, TrainingNeedFactory, UnitFactory, WorkerFactory, category, town
 
 pytestmark = pytest.mark.django_db
@@ -159,6 +159,59 @@ def test_the_need_kind_filter_finds_open_needs(client, qingyang_clerk, ledger):
     assert names(client.get(URL, {"need_kind": "review"})) == ["王建国"]
 
 
+def test_the_standing_filter_tells_workers_holding_a_certificate_in_good_standing(client, safety_office, ledger):
+    """持有效证书: a certificate valid and not overdue for review, not forged (the dashboard's 持证在岗)."""
+    overdue = WorkerFactory(unit=ledger["unit"], name="逾期人")
+    CertificateFactory(worker=overdue, category=category("op-1-2"), issued_on=TODAY - datetime.timedelta(days=3 * 365 + 30))
+    forged = WorkerFactory(unit=ledger["unit"], name="假证人")
+    CertificateFactory(worker=forged, category=category("se-9-n1"), verification=Verification.FORGED)
+    due = WorkerFactory(unit=ledger["unit"], name="将复审人")  # due soon: still in good standing
+    CertificateFactory(worker=due, category=category("op-1-2"), issued_on=TODAY - datetime.timedelta(days=3 * 365 - 30))
+    client.force_login(safety_office)
+    assert names(client.get(URL, {"standing": "certified"})) == ["将复审人", "王建国"]
+    assert names(client.get(URL, {"standing": "uncertified"})) == ["假证人", "李娜", "逾期人", "陈安海"]
+
+
+def test_the_standing_filter_asks_about_the_chosen_scheme_and_category(client, safety_office, ledger):
+    CertificateFactory(worker=ledger["forklift"], category=category("se-9-n1"))
+    client.force_login(safety_office)
+    # the electrician holds a special-operation certificate only, the forklift driver now a special-equipment one
+    assert names(client.get(URL, {"standing": "certified", "scheme": "special_operation"})) == ["王建国"]
+    assert names(client.get(URL, {"standing": "certified", "scheme": "special_equipment"})) == ["李娜"]
+    assert names(client.get(URL, {"standing": "uncertified", "scheme": "special_operation"})) == ["陈安海"]
+    assert names(client.get(URL, {"standing": "certified", "category": category("op-1").pk})) == ["王建国"]
+    assert names(client.get(URL, {"standing": "certified", "category": category("op-2").pk})) == []
+    assert names(client.get(URL, {"standing": "uncertified", "category": category("op-2-1").pk})) == ["陈安海"]
+
+
+def test_a_bureau_asks_about_its_own_schemes_certificates(client, emergency_bureau, market_bureau, ledger):
+    CertificateFactory(worker=ledger["forklift"], category=category("se-9-n1"))
+    CertificateFactory(worker=ledger["welder"], category=category("se-2-g1"))  # a valid boiler certificate
+    client.force_login(emergency_bureau)
+    assert names(client.get(URL, {"standing": "certified"})) == ["王建国"]
+    assert names(client.get(URL, {"standing": "uncertified"})) == ["陈安海"]  # the boiler certificate is not its scheme's
+    client.force_login(market_bureau)
+    assert names(client.get(URL, {"standing": "certified"})) == ["李娜", "陈安海"]
+    assert names(client.get(URL, {"standing": "uncertified", "scheme": "special_operation"})) == []
+
+
+def test_a_clerks_standing_filter_stays_in_their_town(client, qingyang_clerk, anhai_clerk, ledger):
+    client.force_login(qingyang_clerk)
+    assert names(client.get(URL, {"standing": "certified"})) == ["王建国"]
+    assert names(client.get(URL, {"standing": "uncertified"})) == ["李娜"]
+    client.force_login(anhai_clerk)
+    assert names(client.get(URL, {"standing": "certified"})) == []
+    assert names(client.get(URL, {"standing": "uncertified"})) == ["陈安海"]
+
+
+def test_an_unknown_standing_is_an_error_on_the_form_not_a_crash(client, qingyang_clerk, ledger):
+    client.force_login(qingyang_clerk)
+    response = client.get(URL, {"standing": "maybe"})
+    assert response.status_code == 200
+    assert "选择一个有效的选项" in response.content.decode()
+    assert names(response) == ["李娜", "王建国"]
+
+
 def test_archived_workers_leave_the_list_but_can_be_shown(client, qingyang_clerk, ledger):
     ledger["forklift"].archive()
     client.force_login(qingyang_clerk)
@@ -201,7 +254,8 @@ def test_the_list_runs_the_same_number_of_queries_for_many_rows(client, qingyang
 
     client.force_login(qingyang_clerk)
     add(2)
-    params = {"q": "张", "status": "valid", "need_kind": "initial", "category": category("op-1").pk}
+    params = {"q": "张", "status": "valid", "standing": "certified", "need_kind": "initial",
+              "category": category("op-1").pk}
     with django_assert_max_num_queries(12) as few:
         client.get(URL, params)
     add(40)
