@@ -48,6 +48,10 @@ class MeasureKind(models.TextChoices):
     JUDICIAL_REFERRAL = "judicial_referral", _("移交司法机关")
 
 
+# The measures that make an inspection a case (立案/移送): filed for investigation or referred to the judiciary.
+CASE_MEASURES = (MeasureKind.CASE_FILED, MeasureKind.JUDICIAL_REFERRAL)
+
+
 class MeasureStatus(models.TextChoices):
     OPEN = "open", _("待整改")
     RECTIFIED = "rectified", _("已整改")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("inspections/<int:pk>/edit/", enforcement.inspection_edit, name="inspection_edit"),
     path("inspections/<int:pk>/findings/", enforcement.inspection_findings, name="inspection_findings"),
     path("inspections/<int:pk>/measures/new/", enforcement.inspection_measure_create, name="inspection_measure_create"),
+    path("findings/", enforcement.finding_list, name="finding_list"),
     path("measures/<int:pk>/follow-up/", enforcement.inspection_measure_follow_up, name="inspection_measure_follow_up"),
     path("draws/", draw_pages.draw_list, name="draw_list"),
     path("draws/new/", draw_pages.draw_create, name="draw_create"),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import (
+    CASE_MEASURES,
     ExamResult,
     FindingResult,
     ForgerySignal,
@@ -344,6 +345,11 @@ class InspectionQuerySet(models.QuerySet):
             return self.filter(models.Q(unit__town_id=user.town_id) | models.Q(inspecting_town_id=user.town_id))
         return _scoped_by_town(self, user, "unit__town_id")
 
+    def with_cases(self):
+        """Inspections after which a case was filed or the matter referred to the judiciary (立案/移送)."""
+        cases = Measure.objects.filter(inspection=models.OuterRef("pk"), kind__in=CASE_MEASURES)
+        return self.filter(models.Exists(cases))
+
 
 class Inspection(models.Model):
     """Phase 4 (专项执法): an inspection of a unit, with findings per worker and measures."""
@@ -389,6 +395,18 @@ class Inspection(models.Model):
             raise ValidationError(_("请填写检查部门或检查镇（街道）。"))
 
 
+class FindingQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The findings of the inspections the user sees (`Inspection.objects.for_user`); a bureau's, of its scheme.
+
+        A forgery check's findings (no inspection) are never listed here. A bureau sees a worker's
+        finding in the category it supervises only, as it sees only its scheme's workers.
+        """
+        findings = self.filter(inspection__in=Inspection.objects.for_user(user))
+        scheme = getattr(user, "scheme", None)
+        return findings.filter(category__scheme=scheme) if scheme else findings
+
+
 class Finding(models.Model):
     """What an inspection (or a forgery check) found for one worker."""
 
@@ -409,6 +427,8 @@ class Finding(models.Model):
     )
     note = models.CharField(_("备注"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FindingQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

@@ -337,29 +337,51 @@ class SearchFilterSet(django_filters.FilterSet):
         return queryset.filter(unit_name_q(value, self.unit_prefix))
 
 
-class InspectionFilter(SearchFilterSet):
+# A clerk sees the inspections of their town's units and those their town made elsewhere (交叉互检):
+# `inspected` tells the two apart, where the city roles choose a town.
+OWN_TOWN, OTHER_TOWNS = "own", "other"
+INSPECTED_CHOICES = [(OWN_TOWN, _("本镇（街道）的单位")), (OTHER_TOWNS, _("外镇（街道）的单位（本镇交叉互检）"))]
+
+
+class EnforcementFilterSet(SearchFilterSet):
+    """The enforcement lists' town filters: `town` for the city roles, `inspected` for a clerk."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        self.user = getattr(request, "user", None)
+        if getattr(self.user, "is_town_clerk", False):
+            del self.filters["town"]
+        else:
+            del self.filters["inspected"]
+
+    def filter_inspected(self, queryset, name, value):
+        own = Q(**{f"{self.unit_prefix}town_id": self.user.town_id})
+        return queryset.filter(own) if value == OWN_TOWN else queryset.exclude(own)
+
+
+class InspectionFilter(EnforcementFilterSet):
     town = django_filters.ModelChoiceFilter(
         label=_("镇（街道）"), field_name="unit__town", queryset=Town.objects.all(), empty_label=_("全部")
     )
+    inspected = django_filters.ChoiceFilter(label=_("被检查单位"), method="filter_inspected", choices=INSPECTED_CHOICES,
+                                            empty_label=_("全部"))
     date_from = django_filters.DateFilter(label=_("检查日期自"), field_name="inspected_on", lookup_expr="gte", widget=DATE)
     date_to = django_filters.DateFilter(label=_("至"), field_name="inspected_on", lookup_expr="lte", widget=DATE)
     outcome = django_filters.ChoiceFilter(
         label=_("检查情况"), method="filter_outcome", empty_label=_("全部"),
-        choices=[("violations", _("发现违法")), ("clean", _("未发现问题")), ("refused", _("拒不配合"))],
+        choices=[("violations", _("发现违法")), ("clean", _("未发现问题")), ("refused", _("拒不配合")),
+                 ("cases", _("立案/移送"))],
     )
     cross = django_filters.ChoiceFilter(label=_("交叉互检"), method="filter_cross", choices=YES_NO, empty_label=_("全部"))
     drawn = django_filters.ChoiceFilter(label=_("双随机"), method="filter_drawn", choices=YES_NO, empty_label=_("全部"))
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        if request is not None and request.user.is_town_clerk:
-            del self.filters["town"]
 
     def filter_outcome(self, queryset, name, value):
         if value == "violations":
             return queryset.filter(violation_count__gt=0)
         if value == "clean":
             return queryset.filter(violation_count=0, refused_cooperation=False)
+        if value == "cases":
+            return queryset.with_cases()
         return queryset.filter(refused_cooperation=True)
 
     def filter_cross(self, queryset, name, value):
@@ -367,6 +389,48 @@ class InspectionFilter(SearchFilterSet):
 
     def filter_drawn(self, queryset, name, value):
         return queryset.filter(random_draw__isnull=value != YES)
+
+
+VIOLATIONS = "violations"
+
+
+class FindingFilter(EnforcementFilterSet):
+    """The workers checked in inspections: where, when, in which scheme, and what was found."""
+
+    q = django_filters.CharFilter(
+        label=_("搜索"), method="filter_q",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("单位名称或从业人员姓名")}),
+    )
+    unit_prefix = "inspection__unit__"
+    town = django_filters.ModelChoiceFilter(
+        label=_("镇（街道）"), field_name="inspection__unit__town", queryset=Town.objects.all(), empty_label=_("全部")
+    )
+    inspected = django_filters.ChoiceFilter(label=_("被检查单位"), method="filter_inspected", choices=INSPECTED_CHOICES,
+                                            empty_label=_("全部"))
+    date_from = django_filters.DateFilter(label=_("检查日期自"), field_name="inspection__inspected_on",
+                                          lookup_expr="gte", widget=DATE)
+    date_to = django_filters.DateFilter(label=_("至"), field_name="inspection__inspected_on", lookup_expr="lte",
+                                        widget=DATE)
+    scheme = django_filters.ChoiceFilter(label=_("体系"), field_name="category__scheme", choices=Scheme.choices,
+                                         empty_label=_("全部"))
+    result = django_filters.ChoiceFilter(
+        label=_("检查结果"), method="filter_result", empty_label=_("全部"),
+        choices=[(VIOLATIONS, _("违法（无证、假证、过期或逾期未复审）")), *FindingResult.choices],
+    )
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if getattr(self.user, "scheme", None):
+            del self.filters["scheme"]  # a bureau's findings are its scheme's already
+
+    def filter_q(self, queryset, name, value):
+        name_q = Q(worker__name__icontains=validators.normalize_person_name(value))
+        return queryset.filter(unit_name_q(value, self.unit_prefix) | name_q)
+
+    def filter_result(self, queryset, name, value):
+        if value == VIOLATIONS:
+            return queryset.exclude(result=FindingResult.CERTIFIED)
+        return queryset.filter(result=value)
 
 
 class ExposureCandidateFilter(SearchFilterSet):

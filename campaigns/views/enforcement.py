@@ -16,6 +16,7 @@ from registry.models import Certificate, CertificateCategory, Town, TrainingNeed
 from ..choices import FindingResult
 from ..enforcement_services import record_findings
 from ..forms.enforcement import (
+    FindingFilter,
     FindingFormSet,
     InspectableUnitFilter,
     InspectionFilter,
@@ -68,6 +69,17 @@ def inspection_list(request):
         "assigned_town": assigned_town(request.user),
         "can_record": True,
     })
+
+
+@roles_required(*INSPECTION_ROLES)
+def finding_list(request):
+    """Each worker checked in an inspection, one row each: the list behind the dashboard's 违法人次."""
+    findings = Finding.objects.for_user(request.user).select_related(
+        "inspection__unit__town", "worker", "category"
+    ).order_by("-inspection__inspected_on", "-inspection_id", "pk")
+    filterset = FindingFilter(request.GET or None, queryset=findings, request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "campaigns/finding_list.html", {"filterset": filterset, "page_obj": page})
 
 
 @roles_required(*INSPECTION_ROLES)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from campaigns.enforcement_services import make_random_draw
-from campaigns.models import Inspection
+from campaigns.models import Inspection, Measure
 from tests.campaigns.test_enforcement_helpers import (  # noqa: F401  (plan is a fixture)
     ROLES,
     make_inspection,
@@ -175,6 +175,45 @@ def test_the_list_filters(client, safety_office, inspections):
     assert client.get(url, {"town": town("磁灶").pk}).context["page_obj"].paginator.count == 1
     assert client.get(url, {"q": "青阳测试"}).context["page_obj"].paginator.count == 2
     assert client.get(url, {"outcome": "clean"}).context["page_obj"].paginator.count == 4
+
+
+def test_the_cases_outcome_lists_each_inspection_that_led_to_a_case_or_a_referral_once(client, safety_office, inspections):
+    Measure.objects.create(inspection=inspections["own"], kind="case_filed")
+    Measure.objects.create(inspection=inspections["own"], kind="judicial_referral")
+    Measure.objects.create(inspection=inspections["cross"], kind="judicial_referral")
+    Measure.objects.create(inspection=inspections["city"], kind="fine", fine_amount=200)
+    Measure.objects.create(inspection=inspections["elsewhere"], kind="rectify_order", deadline=YESTERDAY)
+    client.force_login(safety_office)
+    response = client.get(reverse("campaigns:inspection_list"), {"outcome": "cases"})
+    assert [i.pk for i in response.context["page_obj"]] == [inspections["cross"].pk, inspections["own"].pk]
+    assert "立案/移送" in response.content.decode()
+
+
+def test_a_clerk_tells_their_towns_units_from_their_inspections_elsewhere(client, qingyang_clerk, anhai_clerk, inspections):
+    url = reverse("campaigns:inspection_list")
+    client.force_login(qingyang_clerk)
+    own = client.get(url, {"inspected": "own"})
+    assert {i.pk for i in own.context["page_obj"]} == {inspections["own"].pk, inspections["city"].pk}
+    assert {i.pk for i in client.get(url, {"inspected": "other"}).context["page_obj"]} == {inspections["cross"].pk}
+    assert "本镇（街道）的单位" in own.content.decode()
+    client.force_login(anhai_clerk)
+    assert {i.pk for i in client.get(url, {"inspected": "own"}).context["page_obj"]} == {inspections["cross"].pk}
+    assert not client.get(url, {"inspected": "other"}).context["page_obj"].object_list
+
+
+def test_the_city_roles_have_a_town_filter_instead(client, safety_office, inspections):
+    client.force_login(safety_office)
+    response = client.get(reverse("campaigns:inspection_list"), {"inspected": "own"})
+    assert "inspected" not in response.context["filterset"].form.fields
+    assert response.context["page_obj"].paginator.count == 4
+
+
+def test_a_bad_date_is_shown_on_the_filter_form_in_chinese(client, qingyang_clerk, inspections):
+    client.force_login(qingyang_clerk)
+    response = client.get(reverse("campaigns:inspection_list"), {"date_from": "2024-02-30", "outcome": "cases"})
+    assert response.status_code == 200
+    assert response.context["filterset"].form.errors["date_from"] == ["输入一个有效的日期。"]
+    assert "输入一个有效的日期。" in response.content.decode()
 
 
 def test_editing_keeps_the_unit_and_recomputes_the_flag(client, safety_office, inspections):
