@@ -87,12 +87,13 @@ def _campaign_work(scope):
     inspections = city(Inspection.objects, user).filter(inspected_on__gte=start, inspected_on__lte=end)
     # An inspection checks both schemes' workers: only its findings carry a scheme.
     findings = Finding.objects.filter(inspection__in=inspections).exclude(result=FindingResult.CERTIFIED)
-    cases = Measure.objects.filter(inspection__in=inspections, kind__in=CASE_MEASURES)
+    # An inspection is one case (立案/移送) however many such measures it led to: the inspection list's "立案/移送".
+    cases = inspections.with_cases()
     return {
         "trained": (narrow_to_scheme(trained, scope.scheme, "need__category__scheme"), "need__town"),
         "inspections": (inspections, "unit__town"),
         "violations": (narrow_to_scheme(findings, scope.scheme), "inspection__unit__town"),
-        "cases": (cases, "inspection__unit__town"),
+        "cases": (cases, "unit__town"),
     }
 
 

@@ -104,9 +104,12 @@ def _url(name, **params):
 def figure_links(scope, campaign, town):
     """{column key: the list behind the figure}, for a town's row or (town None) the city's totals.
 
-    The parameters are the lists' own filter names. A clerk's lists are their town already, and a
-    bureau's its scheme, so neither is passed where the list has no such filter for that role. A
-    clerk's lists cannot show the city, so the city's totals link nowhere for a clerk.
+    Each list shows as many rows as the figure counts (tests/reports/test_dashboard_scoping.py holds
+    them to it), except 本期培训人次, whose training progress table counts the needs registered
+    during the campaign rather than attendances. The parameters are the lists' own filter names. A
+    clerk's lists are their town already, and a bureau's its scheme, so neither is passed where the
+    list has no such filter for that role. A clerk's lists cannot show the city, so the city's
+    totals link nowhere for a clerk.
     """
     user = scope.user
     if town is None and user.is_town_clerk:
@@ -115,24 +118,29 @@ def figure_links(scope, campaign, town):
     scheme = scope.scheme if not user.scheme else None
     form = Scheme(scheme).attachment if scheme else None
     dates = {"date_from": scope.date_from.isoformat(), "date_to": scope.date_to.isoformat()}
-    workers = _url("registry:worker_list", town=town_id, scheme=scheme)
+    # a clerk's enforcement lists also hold the inspections their town made elsewhere (交叉互检); the
+    # figures count those of the town's own units
+    enforcement = {"town": town_id, "inspected": "own" if user.is_town_clerk else None}
+    certified = _url("registry:worker_list", town=town_id, scheme=scheme, standing="certified")
     certificates = {"town": town_id, "scheme": scheme}
     return {
         "units": _url("registry:unit_list", town=town_id),
-        "workers": workers,
-        "certified": workers,
-        "certified_share": workers,
+        "workers": _url("registry:worker_list", town=town_id, scheme=scheme),
+        "certified": certified,
+        "certified_share": certified,
         "needs_initial": _url("registry:need_list", kind="initial", town=town_id, form=form),
         "needs_review": _url("registry:need_list", kind="review", town=town_id, form=form),
         "reviews_due": _url("registry:certificate_list", due_within=scope.horizon_days, **certificates),
         "reviews_overdue": _url("registry:certificate_list", status="review_overdue", **certificates),
         "certificates_expired": _url("registry:certificate_list", status="expired", **certificates),
+        # not its count: the progress table follows the needs registered during the campaign
         "trained": _url("campaigns:training_progress", campaign=getattr(campaign, "pk", None), town=town_id,
                         form=form),
-        "newly_certified": _url("registry:need_list", status="certified", town=town_id, form=form),
-        "inspections": _url("campaigns:inspection_list", town=town_id, **dates),
-        "violations": _url("campaigns:inspection_list", outcome="violations", town=town_id, **dates),
-        "cases": _url("campaigns:inspection_list", town=town_id, **dates),
+        "newly_certified": _url("registry:need_list", status="certified", town=town_id, form=form,
+                                closed_from=scope.date_from.isoformat(), closed_to=scope.date_to.isoformat()),
+        "inspections": _url("campaigns:inspection_list", **enforcement, **dates),
+        "violations": _url("campaigns:finding_list", result="violations", scheme=scheme, **enforcement, **dates),
+        "cases": _url("campaigns:inspection_list", outcome="cases", **enforcement, **dates),
     }
 
 

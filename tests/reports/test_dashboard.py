@@ -218,6 +218,29 @@ def test_a_date_range_bounds_the_campaigns_work_not_the_ledger(dashboard_ledger,
     assert (rows["青阳"]["violations"], rows["青阳"]["cases"]) == (3, 2)
 
 
+def test_cases_count_inspections_that_led_to_a_case_or_a_referral(dashboard_ledger, safety_office, client):
+    """立案/移送 is a count of inspections, as the inspection list's "立案/移送" shows them.
+
+    青阳's inspection in the campaign filed a case (and ordered a rectification); referring it to the
+    judiciary as well leaves it one inspection. A fine alone makes no case. 安海: one referral.
+    """
+    today = timezone.localdate()
+    inspection = Inspection.objects.get(unit__town=town("青阳"), campaign=dashboard_ledger["campaign"])
+    Measure.objects.create(inspection=inspection, kind="judicial_referral")
+    fined = Inspection.objects.create(unit=inspection.unit, inspected_on=today - 2 * DAY)
+    Measure.objects.create(inspection=fined, kind="fine", fine_amount=500)
+    rows = rows_by_town(table_for(safety_office))
+    assert (rows["青阳"]["inspections"], rows["青阳"]["cases"]) == (2, 1)
+    assert rows["安海"]["cases"] == 1
+    assert table_for(safety_office).totals.figures["cases"] == 2
+    client.force_login(safety_office)
+    campaign = dashboard_ledger["campaign"]
+    listed = client.get(reverse("campaigns:inspection_list"), {
+        "outcome": "cases", "town": town("青阳").pk, "date_from": campaign.starts_on.isoformat(),
+        "date_to": campaign.ends_on.isoformat()})
+    assert [row.pk for row in listed.context["page_obj"]] == [inspection.pk]
+
+
 def test_the_category_breakdown_counts_by_form_label(dashboard_ledger, safety_office):
     rows = {(row["scheme"], row["label"]): row for row in summaries.category_breakdown(
         summaries.Scope(user=safety_office))}

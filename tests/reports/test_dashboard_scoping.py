@@ -5,23 +5,28 @@ query string says. A clerk: their own town's row and the city's totals, nothing 
 A city department: 403. Anonymous: the login page.
 """
 
+import datetime
+
 import pytest
 from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
-from campaigns.forms.enforcement import InspectionFilter
-from campaigns.models import Inspection
+from campaigns.forms.enforcement import FindingFilter, InspectionFilter
+from campaigns.models import Finding, Inspection, Measure
 from campaigns.views.enforcement import with_counts
 from registry.filters.certificates import CertificateFilter
+from registry.filters.needs import NeedFilter
 from registry.filters.units import UnitFilter
 from registry.filters.workers import WorkerFilter
 from registry.models import Certificate, TrainingNeed, Unit, Worker
 from reports.summaries import scoped_workers
-from tests.factories import town
+from tests.factories import UnitFactory, WorkerFactory, category, town
 from tests.reports.test_dashboard import dashboard_ledger, running_campaign  # noqa: F401  (fixtures)
 
+DAY = datetime.timedelta(days=1)
 PAGES = ["reports:dashboard", "reports:dashboard_xlsx", "reports:league", "reports:forecast", "reports:forecast_xlsx"]
 
 
@@ -134,35 +139,112 @@ def list_count(filterset_class, queryset, url, user):
     return filterset_class(QueryDict(query), queryset=queryset, request=request).qs.count()
 
 
+def listed_needs(user):
+    return TrainingNeed.objects.for_user(user).filter(worker__is_active=True)  # as the need list's view
+
+
+def listed_inspections(user):
+    return with_counts(Inspection.objects.for_user(user))  # as the inspection list's view
+
+
 LISTS = {
     "units": (UnitFilter, lambda user: Unit.objects.for_user(user), "registry:unit_list"),
     "workers": (WorkerFilter, lambda user: Worker.objects.for_user(user), "registry:worker_list"),
+    "certified": (WorkerFilter, lambda user: Worker.objects.for_user(user), "registry:worker_list"),
+    "needs_initial": (NeedFilter, listed_needs, "registry:need_list"),
+    "needs_review": (NeedFilter, listed_needs, "registry:need_list"),
     "reviews_due": (CertificateFilter, lambda user: Certificate.objects.for_user(user), "registry:certificate_list"),
     "reviews_overdue": (CertificateFilter, lambda user: Certificate.objects.for_user(user),
                         "registry:certificate_list"),
     "certificates_expired": (CertificateFilter, lambda user: Certificate.objects.for_user(user),
                              "registry:certificate_list"),
-    "inspections": (InspectionFilter, lambda user: with_counts(Inspection.objects.for_user(user)),
-                    "campaigns:inspection_list"),
+    "newly_certified": (NeedFilter, listed_needs, "registry:need_list"),
+    "inspections": (InspectionFilter, listed_inspections, "campaigns:inspection_list"),
+    "violations": (FindingFilter, lambda user: Finding.objects.for_user(user), "campaigns:finding_list"),
+    "cases": (InspectionFilter, listed_inspections, "campaigns:inspection_list"),
 }
+# 持证率 links to the 持证在岗 list (its numerator); 本期培训人次 to the training progress table, which
+# counts the needs registered during the campaign, not attendances.
+NOT_A_LIST_COUNT = {"certified_share", "trained"}
 
 
-@pytest.mark.parametrize("persona", ["safety_office", "emergency_bureau", "market_bureau", "anhai_clerk"])
-def test_each_figure_links_to_the_list_that_counts_it(client, dashboard_ledger, personas, persona):
-    user = personas[persona]
+def test_every_figure_but_two_is_held_to_its_list():
+    from reports.summaries import DASHBOARD_COLUMNS
+
+    assert {column.key for column in DASHBOARD_COLUMNS} == set(LISTS) | NOT_A_LIST_COUNT
+
+
+def dashboard_lines(client, user, **params):
+    """(town, cells) of every line the user is shown a link on: the towns' rows, and the city's totals but for a clerk."""
     client.force_login(user)
-    response = client.get(reverse("reports:dashboard"))
+    response = client.get(reverse("reports:dashboard"), params)
     lines = [(row["town"], row["cells"]) for row in response.context["rows"]]
     if not user.is_town_clerk:
         lines.append((None, response.context["totals"]))
-    for line_town, cells in lines:
+    return lines
+
+
+def assert_each_figure_counts_its_list(client, user, **params):
+    for line_town, cells in dashboard_lines(client, user, **params):
         for cell in cells:
             if cell["key"] not in LISTS:
                 continue
             filterset_class, queryset, url_name = LISTS[cell["key"]]
-            assert cell["url"].startswith(reverse(url_name))
+            assert cell["url"].partition("?")[0] == reverse(url_name)
             assert list_count(filterset_class, queryset(user), cell["url"], user) == cell["value"], (
                 line_town, cell["key"], cell["url"])
+
+
+@pytest.mark.parametrize("persona", ["safety_office", "emergency_bureau", "market_bureau", "anhai_clerk"])
+def test_each_figure_links_to_the_list_that_counts_it(client, dashboard_ledger, personas, persona):
+    assert_each_figure_counts_its_list(client, personas[persona])
+
+
+@pytest.mark.parametrize("scheme", ["special_operation", "special_equipment"])
+def test_a_chosen_scheme_is_carried_to_each_list(client, dashboard_ledger, safety_office, qingyang_clerk, scheme):
+    assert_each_figure_counts_its_list(client, safety_office, scheme=scheme)
+    assert_each_figure_counts_its_list(client, qingyang_clerk, scheme=scheme)
+
+
+def test_a_date_range_is_carried_to_each_list(client, dashboard_ledger, safety_office):
+    today = timezone.localdate()
+    wide = {"date_from": (today - 400 * DAY).isoformat(), "date_to": today.isoformat()}
+    assert_each_figure_counts_its_list(client, safety_office, **wide)
+    narrow = {"date_from": (today - 15 * DAY).isoformat(), "date_to": today.isoformat()}
+    assert_each_figure_counts_its_list(client, safety_office, **narrow)
+
+
+@pytest.mark.parametrize("persona", ["safety_office", "emergency_bureau", "market_bureau", "qingyang_clerk"])
+def test_each_link_opens_a_page_that_shows_the_figure(client, dashboard_ledger, personas, persona):
+    """The pages themselves, not only their FilterSets: 青阳's row (a clerk's own) and the city's totals."""
+    user = personas[persona]
+    for line_town, cells in dashboard_lines(client, user):
+        if line_town is not None and line_town.short_name != "青阳":
+            continue
+        for cell in cells:
+            if cell["key"] not in LISTS:
+                continue
+            response = client.get(cell["url"])
+            assert response.status_code == 200, (line_town, cell["key"], cell["url"])
+            assert response.context["page_obj"].paginator.count == cell["value"], (line_town, cell["key"], cell["url"])
+
+
+def test_a_clerks_enforcement_figures_leave_out_their_towns_inspections_elsewhere(
+        client, dashboard_ledger, qingyang_clerk, anhai_clerk):
+    """青阳 inspects an 安海 unit (交叉互检): the inspection, its violation and its case are 安海's figures; 青阳's
+    clerk sees it on the lists, but not behind their own town's figures."""
+    a_unit = UnitFactory(town=town("安海"))
+    worker = WorkerFactory(unit=a_unit)
+    cross = Inspection.objects.create(unit=a_unit, inspected_on=timezone.localdate() - DAY,
+                                      inspecting_town=town("青阳"), is_cross_inspection=True)
+    Finding.objects.create(inspection=cross, worker=worker, result="no_certificate", category=category("op-1-2"))
+    Measure.objects.create(inspection=cross, kind="case_filed")
+    for user in (qingyang_clerk, anhai_clerk):
+        assert_each_figure_counts_its_list(client, user)
+    client.force_login(qingyang_clerk)
+    assert cross in client.get(reverse("campaigns:inspection_list")).context["page_obj"].object_list
+    (_town, cells), = dashboard_lines(client, anhai_clerk)
+    assert {cell["key"]: cell["value"] for cell in cells}["violations"] == 1
 
 
 def test_the_links_carry_the_lists_filter_names(client, dashboard_ledger, safety_office):
@@ -173,12 +255,29 @@ def test_the_links_carry_the_lists_filter_names(client, dashboard_ledger, safety
     town_id = town("青阳").pk
     assert urls["needs_initial"] == f"{reverse('registry:need_list')}?kind=initial&town={town_id}&form=2"
     assert urls["needs_review"] == f"{reverse('registry:need_list')}?kind=review&town={town_id}&form=2"
-    assert urls["newly_certified"] == f"{reverse('registry:need_list')}?status=certified&town={town_id}&form=2"
-    assert urls["workers"] == f"{reverse('registry:worker_list')}?town={town_id}&scheme=special_equipment"
-    assert urls["trained"].startswith(f"{reverse('campaigns:training_progress')}?campaign=")
-    assert "outcome=violations" in urls["violations"]
     scope = response.context["scope"]
-    assert f"date_from={scope.date_from.isoformat()}&date_to={scope.date_to.isoformat()}" in urls["cases"]
+    start, end = scope.date_from.isoformat(), scope.date_to.isoformat()
+    assert urls["newly_certified"] == (f"{reverse('registry:need_list')}?status=certified&town={town_id}&form=2"
+                                       f"&closed_from={start}&closed_to={end}")
+    assert urls["workers"] == f"{reverse('registry:worker_list')}?town={town_id}&scheme=special_equipment"
+    assert urls["certified"] == (f"{reverse('registry:worker_list')}?town={town_id}&scheme=special_equipment"
+                                 "&standing=certified")
+    assert urls["certified_share"] == urls["certified"]
+    assert urls["trained"].startswith(f"{reverse('campaigns:training_progress')}?campaign=")
+    assert urls["inspections"] == f"{reverse('campaigns:inspection_list')}?town={town_id}&date_from={start}&date_to={end}"
+    assert urls["violations"] == (f"{reverse('campaigns:finding_list')}?result=violations&scheme=special_equipment"
+                                  f"&town={town_id}&date_from={start}&date_to={end}")
+    assert urls["cases"] == (f"{reverse('campaigns:inspection_list')}?outcome=cases&town={town_id}"
+                             f"&date_from={start}&date_to={end}")
+
+
+def test_a_clerks_enforcement_links_ask_for_their_own_towns_units(client, dashboard_ledger, qingyang_clerk):
+    client.force_login(qingyang_clerk)
+    response = client.get(reverse("reports:dashboard"))
+    urls = {cell["key"]: cell["url"] for cell in response.context["rows"][0]["cells"]}
+    for key in ("inspections", "violations", "cases"):
+        assert "inspected=own" in urls[key], key
+    assert "inspected=" not in urls["workers"]
 
 
 def test_a_clerks_links_name_no_town_and_the_city_totals_link_nowhere(client, dashboard_ledger, anhai_clerk):
