@@ -81,7 +81,8 @@ def main():
     from registry.models import Certificate, Unit, User, Worker
 
     ensure_ledger(args.workers)
-    users = {"anban": User.objects.get(username="anban"), "clerk": User.objects.get(username="qingyang")}
+    users = {"anban": User.objects.get(username="anban"), "clerk": User.objects.get(username="qingyang"),
+             "market": User.objects.get(username="shichang")}
     clerk = users["clerk"]
     clerk_unit = Unit.objects.for_user(clerk).order_by("pk").first()
     clerk_worker = Worker.objects.for_user(clerk).order_by("pk").first()
@@ -97,13 +98,12 @@ def main():
         "certificates overdue (safety office)": ("anban", reverse("registry:certificate_list") + "?status=review_overdue"),
         "training needs (safety office)": ("anban", reverse("registry:need_list")),
         "workers list (clerk)": ("clerk", reverse("registry:worker_list")),
+        "workers list (market bureau)": ("market", reverse("registry:worker_list")),
+        "training needs (clerk)": ("clerk", reverse("registry:need_list")),
         "unit detail (clerk)": ("clerk", reverse("registry:unit_detail", args=[clerk_unit.pk])),
         "worker detail (clerk)": ("clerk", reverse("registry:worker_detail", args=[clerk_worker.pk])),
     }
-    try:
-        pages["dashboard (safety office)"] = ("anban", reverse("reports:dashboard"))
-    except Exception:  # the reports dashboard may not exist yet
-        pass
+    pages["dashboard (safety office)"] = ("anban", reverse("reports:dashboard"))
     results = {}
     for label, (who, url) in pages.items():
         client = Client()

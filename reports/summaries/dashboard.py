@@ -15,8 +15,8 @@ from django.db.models.functions import TruncMonth
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.choices import FindingResult, MeasureKind
-from campaigns.models import Enrolment, Finding, Inspection, Measure
+from campaigns.choices import FindingResult
+from campaigns.models import Enrolment, Finding, Inspection
 from registry.choices import OPEN_NEED_STATUSES, CertificateStatus, NeedKind, NeedStatus, Scheme
 from registry.models import Town
 from registry.permissions import can_read_ledger
@@ -40,8 +40,6 @@ from .base import (
     start_of,
     sum_counts,
 )
-
-CASE_MEASURES = (MeasureKind.CASE_FILED, MeasureKind.JUDICIAL_REFERRAL)
 
 DASHBOARD_COLUMNS = (
     Column("units", _("生产经营单位")),
