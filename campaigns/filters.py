@@ -1,6 +1,6 @@
 """Filters of the programme lists: campaigns, publicity, training institutions and classes, the
-needs a class may take, and the training progress table. Each narrows its choices to what the
-user may see."""
+needs a class may take, the training progress table and the trainees' attendance. Each narrows its
+choices to what the user may see."""
 
 import django_filters
 from django import forms
@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry import validators
 from registry.choices import Role, Scheme
 from registry.models import CertificateCategory, Department, Town, TrainingInstitution
 
@@ -179,3 +180,42 @@ class TrainingProgressFilter(django_filters.FilterSet):
 
     def filter_form(self, queryset, name, value):
         return queryset.filter(category__scheme=FORM_SCHEMES[value])
+
+
+ATTENDED, ABSENT, UNRECORDED = "yes", "no", "unrecorded"
+
+
+class AttendanceFilter(django_filters.FilterSet):
+    """The trainees enrolled in classes (参训记录): where they come from, when their class ended, whether they came.
+
+    A clerk's rows are their town's already and a bureau's its scheme's (`Enrolment.for_user`), so
+    neither is offered the filter that could not widen them.
+    """
+
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_q", widget=search_box(_("从业人员姓名或单位名称")))
+    town = django_filters.ModelChoiceFilter(label=_("镇（街道）"), field_name="need__town", queryset=Town.objects.all(),
+                                            empty_label=_("全部"))
+    scheme = django_filters.ChoiceFilter(label=_("体系"), field_name="need__category__scheme", choices=Scheme.choices,
+                                         empty_label=_("全部"))
+    date_from = django_filters.DateFilter(label=_("培训结束日期自"), field_name="training_class__ends_on",
+                                          lookup_expr="gte", widget=date_input())
+    date_to = django_filters.DateFilter(label=_("至"), field_name="training_class__ends_on", lookup_expr="lte",
+                                        widget=date_input())
+    attended = django_filters.ChoiceFilter(
+        label=_("参训"), method="filter_attended", empty_label=_("全部"),
+        choices=[(ATTENDED, _("是")), (ABSENT, _("否")), (UNRECORDED, _("未登记"))],
+    )
+
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        super().__init__(data, *args, request=request, **kwargs)
+        if request.user.is_town_clerk:
+            del self.filters["town"]
+        if request.user.scheme:
+            del self.filters["scheme"]
+
+    def filter_q(self, queryset, name, value):
+        unit = Q(need__worker__unit__name_key__contains=validators.unit_name_key(value))
+        return queryset.filter(unit | Q(need__worker__name__icontains=validators.normalize_person_name(value)))
+
+    def filter_attended(self, queryset, name, value):
+        return queryset.filter(attended={ATTENDED: True, ABSENT: False, UNRECORDED: None}[value])

@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from .views import programme, programme_publicity, training_classes, training_institutions, training_progress
+from .views import (
+    attendance,
+    programme,
+    programme_publicity,
+    training_classes,
+    training_institutions,
+    training_progress,
+)
 
 urlpatterns = [
     path("", programme.campaign_list, name="campaign_list"),
@@ -24,4 +31,5 @@ urlpatterns = [
     path("training/classes/<int:pk>/enrol/", training_classes.enrolment_create, name="enrolment_create"),
     path("training/classes/<int:pk>/results/", training_classes.enrolment_results, name="enrolment_results"),
     path("training/progress/", training_progress.training_progress, name="training_progress"),
+    path("training/attendance/", attendance.attendance_list, name="attendance_list"),
 ]

@@ -105,11 +105,9 @@ def figure_links(scope, campaign, town):
     """{column key: the list behind the figure}, for a town's row or (town None) the city's totals.
 
     Each list shows as many rows as the figure counts (tests/reports/test_dashboard_scoping.py holds
-    them to it), except 本期培训人次, whose training progress table counts the needs registered
-    during the campaign rather than attendances. The parameters are the lists' own filter names. A
-    clerk's lists are their town already, and a bureau's its scheme, so neither is passed where the
-    list has no such filter for that role. A clerk's lists cannot show the city, so the city's
-    totals link nowhere for a clerk.
+    them to it). The parameters are the lists' own filter names. A clerk's lists are their town
+    already, and a bureau's its scheme, so neither is passed where the list has no such filter for
+    that role. A clerk's lists cannot show the city, so the city's totals link nowhere for a clerk.
     """
     user = scope.user
     if town is None and user.is_town_clerk:
@@ -133,9 +131,8 @@ def figure_links(scope, campaign, town):
         "reviews_due": _url("registry:certificate_list", due_within=scope.horizon_days, **certificates),
         "reviews_overdue": _url("registry:certificate_list", status="review_overdue", **certificates),
         "certificates_expired": _url("registry:certificate_list", status="expired", **certificates),
-        # not its count: the progress table follows the needs registered during the campaign
-        "trained": _url("campaigns:training_progress", campaign=getattr(campaign, "pk", None), town=town_id,
-                        form=form),
+        # the trainees who attended a class that ended within the date range (参训记录)
+        "trained": _url("campaigns:attendance_list", town=town_id, scheme=scheme, attended="yes", **dates),
         "newly_certified": _url("registry:need_list", status="certified", town=town_id, form=form,
                                 closed_from=scope.date_from.isoformat(), closed_to=scope.date_to.isoformat()),
         "inspections": _url("campaigns:inspection_list", **enforcement, **dates),

@@ -14,16 +14,17 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns.filters import AttendanceFilter
 from campaigns.forms.enforcement import FindingFilter, InspectionFilter
-from campaigns.models import Finding, Inspection, Measure
+from campaigns.models import Enrolment, Finding, Inspection, Measure, TrainingClass
 from campaigns.views.enforcement import with_counts
 from registry.filters.certificates import CertificateFilter
 from registry.filters.needs import NeedFilter
 from registry.filters.units import UnitFilter
 from registry.filters.workers import WorkerFilter
-from registry.models import Certificate, TrainingNeed, Unit, Worker
+from registry.models import Certificate, TrainingInstitution, TrainingNeed, Unit, Worker
 from reports.summaries import scoped_workers
-from tests.factories import UnitFactory, WorkerFactory, category, town
+from tests.factories import TrainingNeedFactory, UnitFactory, WorkerFactory, category, town
 from tests.reports.test_dashboard import dashboard_ledger, running_campaign  # noqa: F401  (fixtures)
 
 DAY = datetime.timedelta(days=1)
@@ -158,17 +159,17 @@ LISTS = {
                         "registry:certificate_list"),
     "certificates_expired": (CertificateFilter, lambda user: Certificate.objects.for_user(user),
                              "registry:certificate_list"),
+    "trained": (AttendanceFilter, lambda user: Enrolment.objects.for_user(user), "campaigns:attendance_list"),
     "newly_certified": (NeedFilter, listed_needs, "registry:need_list"),
     "inspections": (InspectionFilter, listed_inspections, "campaigns:inspection_list"),
     "violations": (FindingFilter, lambda user: Finding.objects.for_user(user), "campaigns:finding_list"),
     "cases": (InspectionFilter, listed_inspections, "campaigns:inspection_list"),
 }
-# 持证率 links to the 持证在岗 list (its numerator); 本期培训人次 to the training progress table, which
-# counts the needs registered during the campaign, not attendances.
-NOT_A_LIST_COUNT = {"certified_share", "trained"}
+# 持证率 links to the 持证在岗 list (its numerator).
+NOT_A_LIST_COUNT = {"certified_share"}
 
 
-def test_every_figure_but_two_is_held_to_its_list():
+def test_every_figure_but_one_is_held_to_its_list():
     from reports.summaries import DASHBOARD_COLUMNS
 
     assert {column.key for column in DASHBOARD_COLUMNS} == set(LISTS) | NOT_A_LIST_COUNT
@@ -247,6 +248,38 @@ def test_a_clerks_enforcement_figures_leave_out_their_towns_inspections_elsewher
     assert {cell["key"]: cell["value"] for cell in cells}["violations"] == 1
 
 
+def test_the_trained_figure_counts_the_attendance_list_for_every_role(
+        client, dashboard_ledger, personas, running_campaign):
+    """Attendances of both towns and both schemes, an absence, a class that ended before the range and an
+    archived worker's attendance: each role's 本期培训人次 is the rows its 参训记录 link shows."""
+    today = timezone.localdate()
+    institution = TrainingInstitution.objects.first()
+
+    def attended(town_name, key, ends_on, attended=True, **worker):
+        need = TrainingNeedFactory(worker=WorkerFactory(unit=UnitFactory(town=town(town_name)), **worker),
+                                   category=category(key))
+        training_class = TrainingClass.objects.create(
+            institution=institution, category=category(key), name=f"{key}班", place="晋江", capacity=30,
+            starts_on=ends_on - 5 * DAY, ends_on=ends_on, campaign=running_campaign)
+        return Enrolment.objects.create(training_class=training_class, need=need, attended=attended)
+
+    attended("安海", "se-9-n1", today - 2 * DAY)
+    attended("安海", "op-1-2", today - 2 * DAY)
+    attended("安海", "se-9-n1", today - 2 * DAY, attended=False)
+    attended("安海", "se-9-n1", today - 300 * DAY)  # before the campaign
+    attended("青阳", "se-2-g1", today - DAY)
+    attended("青阳", "op-1-2", today - DAY, is_active=False)  # an archived worker's attendance still counts
+    for persona in ("safety_office", "emergency_bureau", "market_bureau", "qingyang_clerk", "anhai_clerk"):
+        assert_each_figure_counts_its_list(client, personas[persona])
+    assert_each_figure_counts_its_list(client, personas["safety_office"], scheme="special_equipment")
+    expected = {"safety_office": {"青阳": 3, "安海": 2}, "emergency_bureau": {"青阳": 2, "安海": 1},
+                "market_bureau": {"青阳": 1, "安海": 1}, "anhai_clerk": {"安海": 2}}
+    for persona, figures in expected.items():
+        for line_town, cells in dashboard_lines(client, personas[persona]):
+            if line_town is not None and line_town.short_name in figures:
+                assert {cell["key"]: cell["value"] for cell in cells}["trained"] == figures[line_town.short_name]
+
+
 def test_the_links_carry_the_lists_filter_names(client, dashboard_ledger, safety_office):
     client.force_login(safety_office)
     response = client.get(reverse("reports:dashboard"), {"scheme": "special_equipment"})
@@ -263,7 +296,8 @@ def test_the_links_carry_the_lists_filter_names(client, dashboard_ledger, safety
     assert urls["certified"] == (f"{reverse('registry:worker_list')}?town={town_id}&scheme=special_equipment"
                                  "&standing=certified")
     assert urls["certified_share"] == urls["certified"]
-    assert urls["trained"].startswith(f"{reverse('campaigns:training_progress')}?campaign=")
+    assert urls["trained"] == (f"{reverse('campaigns:attendance_list')}?town={town_id}&scheme=special_equipment"
+                               f"&attended=yes&date_from={start}&date_to={end}")
     assert urls["inspections"] == f"{reverse('campaigns:inspection_list')}?town={town_id}&date_from={start}&date_to={end}"
     assert urls["violations"] == (f"{reverse('campaigns:finding_list')}?result=violations&scheme=special_equipment"
                                   f"&town={town_id}&date_from={start}&date_to={end}")
