@@ -101,7 +101,7 @@ def _url(name, **params):
     return reverse(name) + (f"?{query}" if query else "")
 
 
-def figure_links(scope, campaign, town):
+def figure_links(scope, town):
     """{column key: the list behind the figure}, for a town's row or (town None) the city's totals.
 
     Each list shows as many rows as the figure counts (tests/reports/test_dashboard_scoping.py holds
@@ -166,7 +166,7 @@ def dashboard(request):
     table = summaries.dashboard_table(scope, sort=request.GET.get("o"), cells=cells)
     categories = summaries.category_breakdown(scope, cells=cells)
     trend = summaries.monthly_trend(scope)
-    rows = [{"town": row.town, "cells": _cells(row, table.columns, figure_links(scope, campaign, row.town))}
+    rows = [{"town": row.town, "cells": _cells(row, table.columns, figure_links(scope, row.town))}
             for row in table.rows]
     context = {
         "filters": filters,
@@ -175,7 +175,7 @@ def dashboard(request):
         "description": describe(scope, campaign),
         "columns": table.columns,
         "rows": rows,
-        "totals": _cells(table.totals, table.columns, figure_links(scope, campaign, None)),
+        "totals": _cells(table.totals, table.columns, figure_links(scope, None)),
         "categories": [{**row, "values": [row[key] for key in summaries.CATEGORY_KEYS]} for row in categories],
         "category_labels": [column.label for column in summaries.CATEGORY_COLUMNS],
         "trend": trend,
