@@ -413,8 +413,11 @@ class Worker(ArchivableMixin, models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    # The history records the town and schemes as the worker row holds them (bulk imports copy
+    # each row's rendering to its history row); the standing dates change with the calendar of
+    # certificates, not with the worker, and are left out.
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "town", *DERIVED_FIELDS], no_db_index=["unit"],
+        excluded_fields=["updated_at", *STANDING_FIELDS.values()], no_db_index=["unit", "town"],
         user_db_constraint=False,
     )
     objects = WorkerQuerySet.as_manager()
@@ -557,7 +560,7 @@ class Certificate(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "town"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], no_db_index=["town"])
     objects = CertificateQuerySet.as_manager()
 
     class Meta:
@@ -712,8 +715,8 @@ class TrainingNeed(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "town"],
-        no_db_index=["worker", "category", "certificate", "institution", "ledger_import"],
+        excluded_fields=["updated_at"],
+        no_db_index=["worker", "town", "category", "certificate", "institution", "ledger_import"],
         user_db_constraint=False,
     )
     objects = TrainingNeedQuerySet.as_manager()

@@ -80,6 +80,21 @@ def test_the_history_shows_who_changed_what(client, qingyang_clerk, worker):
     assert "<del>13905951234</del> → 13800000001" in html
 
 
+def test_the_history_shows_what_the_clerk_changed_not_what_the_ledger_keeps(client, qingyang_clerk):
+    """The stored town and schemes are not the clerk's edits (simple_history diffs editable fields only)."""
+    worker = WorkerFactory(unit=UnitFactory(town=town("青阳")), name="王建国", mobile="13905951234")
+    worker.refresh_from_db()
+    CertificateFactory(worker=worker, category=category("op-1-2"))  # joins special operations
+    client.force_login(qingyang_clerk)
+    client.post(reverse("registry:worker_edit", args=[worker.pk]),
+                {"unit": worker.unit.pk, "name": worker.name, "id_number": "", "mobile": "13800000001",
+                 "version": worker.version})
+    html = client.get(url(worker)).content.decode()
+    assert "<del>13905951234</del> → 13800000001" in html
+    for hidden in ("涉及特种作业", "<del>1</del> → 2", "<del>（空）</del> → 青阳"):
+        assert hidden not in html
+
+
 def test_the_detail_runs_the_same_number_of_queries_with_many_certificates_and_needs(
     client, qingyang_clerk, worker, django_assert_max_num_queries
 ):
