@@ -314,7 +314,6 @@ class Unit(ArchivableMixin, models.Model):
                 model.objects.filter(worker__unit=self).exclude(moved).update(town_id=self.town_id)
 
 
-
 # The last day each worker holds a certificate of the scheme in good standing (null: none).
 STANDING_FIELDS = {
     Scheme.SPECIAL_OPERATION: "operation_standing_until",
@@ -533,7 +532,7 @@ class Certificate(models.Model):
     """
 
     worker = models.ForeignKey(Worker, verbose_name=_("持证人"), related_name="certificates", on_delete=models.PROTECT)
-    town = models.ForeignKey(  # the worker's, kept by Worker.save(); checked through the unit (see Worker.town)
+    town = models.ForeignKey(  # the worker's: set on save, moved along by Worker.save() (see Worker.town)
         Town, verbose_name=_("镇（街道）"), related_name="+", on_delete=models.PROTECT, editable=False,
         db_constraint=False,
     )
@@ -673,7 +672,7 @@ class TrainingNeed(models.Model):
     """
 
     worker = models.ForeignKey(Worker, verbose_name=_("从业人员"), related_name="training_needs", on_delete=models.PROTECT)
-    town = models.ForeignKey(  # the worker's, kept by Worker.save(); checked through the unit (see Worker.town)
+    town = models.ForeignKey(  # the worker's: set on save, moved along by Worker.save() (see Worker.town)
         Town, verbose_name=_("镇（街道）"), related_name="+", on_delete=models.PROTECT, editable=False,
         db_constraint=False,
     )

@@ -149,12 +149,6 @@ def scoped_ledger(scope):
     }
 
 
-def good_standing(scope, on=None, **extra):
-    """Certificates a worker may work with on `on`, of the scope's scheme."""
-    certificates = Certificate.objects.in_good_standing(on or scope.on).filter(worker=OuterRef("pk"), **extra)
-    return narrow_to_scheme(certificates, scope.scheme)
-
-
 def certified_per_town(scope, name, on=None, issued_by=None):
     """{town id: {name: workers in the ledger holding a certificate of the scope's scheme in good standing on `on`}}.
 
