@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from registry.choices import NeedKind, NeedStatus, Scheme
-from registry.models import Certificate, TrainingNeed, today
+from registry.models import Certificate, TrainingInstitution, TrainingNeed, today
 from registry.services import IssueResult, NeedClosed, issue_certificate_from_need
 
 from .choices import ExamResult
@@ -29,7 +29,8 @@ class ClassFull(Exception):
 
 
 class NotEligible(Exception):
-    """A chosen need may not be enrolled in this class (closed, another category, or waiting for another exam)."""
+    """A chosen need may not be enrolled in this class (closed, another category, waiting for another exam, or
+    an item the class's institution is not qualified to train)."""
 
 
 class ResultLocked(Exception):
@@ -48,14 +49,75 @@ def category_matches(category, prefix=""):
     return condition
 
 
-def eligible_needs(training_class, needs):
-    """Of `needs`, the open ones of active workers this class may take: a matching category, not in this
-    class already, and not waiting for another class's exam."""
+def qualification_matches(training_class):
+    """Needs the class's institution is qualified to train, as a condition on TrainingNeed.
+
+    The institution must be qualified (`TrainingInstitution.categories`) for the item the need is
+    trained in, or for the class that item belongs to: a qualification for 电工作业 covers
+    低压电工作业, one for 高压电工作业 does not. The item trained is the need's own category,
+    except for a need entered on a class (电工作业) in a class on one of its items (低压电工作业),
+    which is trained, and certified, in the class's item. A need on a class in a class on that same
+    class asks for the whole class: a qualification for one of its items is not enough.
+
+    An institution with no categories is qualified for nothing: qualifications are what the safety
+    office records for an institution, and none recorded means none shown, as for creating a class
+    (`forms.programme.is_qualified`). Such a legacy class takes no needs until its institution's
+    categories are filled in.
+
+    One subquery on the institution's categories; no query of its own.
+    """
+    qualified = TrainingInstitution.categories.through.objects.filter(
+        traininginstitution_id=training_class.institution_id
+    ).values("certificatecategory_id")
+    condition = Q(category__in=qualified) | Q(category__parent__in=qualified)
+    category = training_class.category
+    if category.parent_id:
+        item_qualified = qualified.filter(certificatecategory_id__in=[category.pk, category.parent_id])
+        condition |= Q(Exists(item_qualified), category=category.parent_id)
+    return condition
+
+
+def _takeable(training_class, needs):
+    """Of `needs`, the open ones of active workers in a matching category, not in this class already and
+    not waiting for another class's exam; the institution's qualification aside."""
     waiting = Enrolment.objects.filter(need=OuterRef("pk")).filter(
         Q(exam_result=ExamResult.PENDING) | Q(training_class=training_class)
     )
     matching = needs.open().filter(category_matches(training_class.category), worker__is_active=True)
     return matching.exclude(Exists(waiting))
+
+
+def eligible_needs(training_class, needs):
+    """Of `needs`, the ones this class may take: open needs of active workers, in a matching category
+    (`category_matches`) the class's institution is qualified to train (`qualification_matches`), not
+    in this class already and not waiting for another class's exam.
+
+    Both the enrolment page's candidates and `enrol_needs` go through here.
+    """
+    return _takeable(training_class, needs).filter(qualification_matches(training_class))
+
+
+def _refusal(training_class, refused):
+    """Why the needs `refused` (ids) may not join the class, naming each worker and item."""
+    refused = TrainingNeed.objects.filter(pk__in=refused)
+    unqualified = set(_takeable(training_class, refused).values_list("pk", flat=True))
+    named = {True: [], False: []}
+    for need in refused.select_related("worker", "category").order_by("pk"):
+        named[need.pk in unqualified].append(
+            _("%(name)s（%(item)s）") % {"name": need.worker.name, "item": need.category.name}
+        )
+    reasons = []
+    if named[True]:
+        reasons.append(
+            _("培训机构“%(institution)s”不具备以下培训需求所需项目的培训资质，不能报名本班：%(needs)s。")
+            % {"institution": training_class.institution.name, "needs": "、".join(named[True])}
+        )
+    if named[False]:
+        reasons.append(
+            _("以下培训需求不能报名本班（已办结、类别不符或正等待其他班考试）：%(needs)s。")
+            % {"needs": "、".join(named[False])}
+        )
+    return "".join(reasons) + _("本次未报名任何人员，请刷新后重试。")
 
 
 @dataclass
@@ -73,15 +135,20 @@ def enrol_needs(training_class, needs, *, user=None, on=None):
     """Enrol `needs` into the class; each need becomes registered with the class's institution.
 
     The class row is locked so two clerks enrolling at once cannot overfill it. Raises
-    NotEligible when a need may not join this class and ClassFull when the places left are
-    fewer than the needs chosen; then nothing is written.
+    NotEligible, naming each refused worker and item, when any need may not join this class
+    (`eligible_needs`), and ClassFull when the places left are fewer than the needs chosen;
+    then nothing is written, for any need of the batch.
     """
-    locked = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
+    locked = (
+        TrainingClass.objects.select_for_update(of=("self",))
+        .select_related("institution", "category")
+        .get(pk=training_class.pk)
+    )
     wanted = {need.pk for need in needs}
     chosen = eligible_needs(locked, TrainingNeed.objects.filter(pk__in=wanted))
     chosen = list(chosen.select_for_update(of=("self",)).order_by("pk"))
     if len(chosen) != len(wanted):
-        raise NotEligible(_("所选培训需求中有不能报名本班的（已办结、类别不符或正等待其他班考试），请刷新后重试。"))
+        raise NotEligible(_refusal(locked, wanted - {need.pk for need in chosen}))
     free = locked.capacity - locked.enrolments.count()
     if len(chosen) > free:
         raise ClassFull(free)

@@ -225,7 +225,11 @@ class TrainingClassForm(forms.ModelForm):
 
 
 class EnrolmentForm(forms.Form):
-    """The needs ticked on the enrolment page; `candidates` are the needs this class may take."""
+    """The needs ticked on the enrolment page, among `needs`: the user's own.
+
+    Whether the class may take them `services.enrol_needs` decides, as the page's candidates are
+    found (`services.eligible_needs`), and its refusal names each worker and item.
+    """
 
     needs = forms.ModelMultipleChoiceField(
         queryset=TrainingNeed.objects.none(),
@@ -236,11 +240,11 @@ class EnrolmentForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, training_class, candidates, enrolled, **kwargs):
+    def __init__(self, *args, training_class, needs, enrolled, **kwargs):
         super().__init__(*args, **kwargs)
         self.training_class = training_class
         self.free = training_class.capacity - enrolled
-        self.fields["needs"].queryset = candidates
+        self.fields["needs"].queryset = needs
 
     def clean_needs(self):
         needs = self.cleaned_data["needs"]

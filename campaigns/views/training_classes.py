@@ -118,7 +118,9 @@ def _posted_need_ids(request):
 
 @ledger_reader_required
 def enrolment_create(request, pk):
-    """The user's open needs this class may take, with checkboxes; places are checked on saving."""
+    """The user's open needs this class may take (`services.eligible_needs`: category, the institution's
+    qualification, no exam pending elsewhere), with checkboxes; places and eligibility are checked again
+    on saving, by the service, which names any worker and item it refuses."""
     user = request.user
     training_class = _class_with_count(user, pk)
     if not can_enrol(user):
@@ -126,8 +128,7 @@ def enrolment_create(request, pk):
     scoped = TrainingNeed.objects.for_user(user)
     candidates = services.eligible_needs(training_class, scoped)
     form = EnrolmentForm(request.POST if request.method == "POST" else None, training_class=training_class,
-                         candidates=candidates,
-                         enrolled=training_class.enrolled)
+                         needs=scoped, enrolled=training_class.enrolled)
     if request.method == "POST":
         wanted = _posted_need_ids(request)
         if scoped.filter(pk__in=wanted).count() != len(wanted):
@@ -154,6 +155,7 @@ def enrolment_create(request, pk):
         "page_obj": Paginator(filterset.qs, CANDIDATES_PAGE_SIZE).get_page(request.GET.get("page")),
         "free": max(training_class.capacity - training_class.enrolled, 0),
         "ticked": _posted_need_ids(request),
+        "institution_unqualified": not training_class.institution.categories.exists(),
     }
     return render(request, "campaigns/enrolment_form.html", context)
 
