@@ -18,6 +18,7 @@ from .choices import (
     PublicityChannel,
     VerificationMethod,
 )
+from .dates_text import shift_dates_in_text
 
 
 class CampaignQuerySet(models.QuerySet):
@@ -57,10 +58,20 @@ class Campaign(models.Model):
         on = on or timezone.localdate()
         return [phase for phase in self.phases.all() if phase.starts_on <= on <= phase.ends_on]
 
+    def years(self, phases):
+        """The first and last day of the years the campaign runs in, from its issue to its last phase's
+        end or deadline: copying it moves the dates in its phases' descriptions that fall in them."""
+        days = [day for day in (self.issued_on, self.starts_on, self.ends_on) if day]
+        days += [day for phase in phases for day in (phase.starts_on, phase.ends_on, phase.deadline) if day]
+        return datetime.date(min(days).year, 1, 1), datetime.date(max(days).year, 12, 31)
+
     @transaction.atomic
     def copy_shifted(self, days, name=None):
-        """A new campaign with every date moved by `days` days, phases included."""
+        """A new campaign with every date moved by `days` days, phases included, and the dates written
+        in the phases' descriptions (2019年7月1日前, 6月底前) moved alike."""
         shift = datetime.timedelta(days=days)
+        phases = list(self.phases.all())
+        years = self.years(phases)
         copy = Campaign.objects.create(
             name=name or self.name,
             document_number=self.document_number,
@@ -78,9 +89,11 @@ class Campaign(models.Model):
                 starts_on=phase.starts_on + shift,
                 ends_on=phase.ends_on + shift,
                 deadline=phase.deadline + shift if phase.deadline else None,
-                description=phase.description,
+                description=shift_dates_in_text(
+                    phase.description, days, period=(phase.starts_on, phase.ends_on), within=years
+                ),
             )
-            for phase in self.phases.all()
+            for phase in phases
         )
         return copy
 

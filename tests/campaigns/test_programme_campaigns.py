@@ -208,6 +208,42 @@ def test_a_copy_moves_every_date_by_the_difference_of_the_starts(sign_in, notice
     assert copy.phases.count() == 5
 
 
+def test_a_copy_moves_the_dates_written_in_the_phases_descriptions(sign_in, notice):
+    original = {phase.kind: phase.description for phase in notice.phases.all()}
+    assert "于2019年7月1日前报送市安办" in original[PhaseKind.SURVEY]
+    response = sign_in("safety_office").post(reverse("campaigns:campaign_copy", args=[notice.pk]),
+                                             {"name": "2020年专项行动", "starts_on": "2020-05-10"})
+    copy = Campaign.objects.get(name="2020年专项行动")
+    assert response["Location"] == reverse("campaigns:campaign_detail", args=[copy.pk])
+    copied = {phase.kind: phase.description for phase in copy.phases.all()}
+    assert copied[PhaseKind.SURVEY] == original[PhaseKind.SURVEY].replace("2019年7月1日", "2020年7月1日")
+    assert "2019" not in copied[PhaseKind.SURVEY]
+    assert all(copied[kind] == original[kind] for kind in original if kind != PhaseKind.SURVEY)  # no dates in them
+    assert copy.document_number == notice.document_number == "晋安办〔2019〕28号"
+    # the notice's own campaign keeps its text
+    assert notice.phases.get(kind=PhaseKind.SURVEY).description == original[PhaseKind.SURVEY]
+    # what was saved is what the phase page then offers to edit
+    survey = copy.phases.get(kind=PhaseKind.SURVEY)
+    page = sign_in("safety_office").get(reverse("campaigns:phase_edit", args=[survey.pk]))
+    assert page.context["form"].initial["description"] == copied[PhaseKind.SURVEY]
+
+
+def test_a_copy_leaves_document_numbers_and_older_years_in_the_descriptions(notice):
+    training = notice.phases.get(kind=PhaseKind.TRAINING)  # 1 July – 31 December 2019
+    training.description = ("按晋安办〔2019〕28号要求，依据《特种作业人员安全技术培训考核管理规定》（2015年修正），"
+                            "2019年7月1日至12月31日集中培训，11月底前完成首批考核，执行2019版大纲。")
+    training.save()
+    a_year_later = notice.copy_shifted(366).phases.get(kind=PhaseKind.TRAINING)
+    assert a_year_later.description == (
+        "按晋安办〔2019〕28号要求，依据《特种作业人员安全技术培训考核管理规定》（2015年修正），"
+        "2020年7月1日至12月31日集中培训，11月底前完成首批考核，执行2019版大纲。")
+    # half a year on the phase runs 1 January – 2 July 2020: 30 November + 184 days is 1 June, nearest the end of May
+    half_a_year = notice.copy_shifted(184).phases.get(kind=PhaseKind.TRAINING)
+    assert (half_a_year.starts_on, half_a_year.ends_on) == (datetime.date(2020, 1, 1), datetime.date(2020, 7, 2))
+    assert "2020年1月1日至7月2日集中培训，5月底前完成首批考核" in half_a_year.description
+    assert "晋安办〔2019〕28号" in half_a_year.description and "（2015年修正）" in half_a_year.description
+
+
 def test_a_copy_needs_a_new_start_and_keeps_what_was_typed(sign_in, notice):
     response = sign_in("safety_office").post(reverse("campaigns:campaign_copy", args=[notice.pk]),
                                              {"name": "新一轮", "starts_on": "2019-05-10"})
