@@ -475,7 +475,17 @@ class Worker(ArchivableMixin, models.Model):
 
 
 
-class CertificateQuerySet(models.QuerySet):
+class OfActiveWorkersMixin:
+    def of_active_workers(self):
+        """Rows of workers still in the ledger (not archived).
+
+        Spelt as "not of an archived worker": an anti-join on the few archived workers, read from
+        their partial index, instead of joining every row to its worker.
+        """
+        return self.exclude(Exists(Worker.objects.filter(pk=OuterRef("worker_id"), is_active=False)))
+
+
+class CertificateQuerySet(OfActiveWorkersMixin, models.QuerySet):
     def for_user(self, user):
         return scope_for_user(
             self, user, "town_id", lambda queryset, scheme: queryset.filter(category__scheme=scheme)
@@ -650,7 +660,7 @@ class TrainingInstitution(models.Model):
         return self.name
 
 
-class TrainingNeedQuerySet(models.QuerySet):
+class TrainingNeedQuerySet(OfActiveWorkersMixin, models.QuerySet):
     def for_user(self, user):
         return scope_for_user(
             self, user, "town_id", lambda queryset, scheme: queryset.filter(category__scheme=scheme)

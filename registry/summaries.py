@@ -15,8 +15,8 @@ def ledger_figures(user, town=None, on=None):
     horizon = on + datetime.timedelta(days=settings.JINJIANG_CERT_REVIEW_HORIZON_DAYS)
     units = Unit.objects.for_user(user).active()
     workers = Worker.objects.for_user(user).active()
-    certificates = Certificate.objects.for_user(user).filter(worker__is_active=True)
-    needs = TrainingNeed.objects.for_user(user).open().filter(worker__is_active=True)
+    certificates = Certificate.objects.for_user(user).of_active_workers()
+    needs = TrainingNeed.objects.for_user(user).open().of_active_workers()
     if town is not None:
         units = units.filter(town=town)
         workers = workers.filter(town=town)

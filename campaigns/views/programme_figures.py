@@ -141,9 +141,9 @@ def campaign_progress(campaign, phases, user):
                                                   else Scheme.SPECIAL_EQUIPMENT))
             for number in forms
         }
-        open_needs = TrainingNeed.objects.for_user(user).open().filter(worker__is_active=True)
+        open_needs = TrainingNeed.objects.for_user(user).open().of_active_workers()
         fill("open", _by_town(open_needs, NEED_TOWN, **open_counts))
-        totals["open"] = city_queryset(TrainingNeed.objects, user).open().filter(worker__is_active=True).aggregate(
+        totals["open"] = city_queryset(TrainingNeed.objects, user).open().of_active_workers().aggregate(
             **open_counts
         )
         states, submitted = submission_states(campaign, user)

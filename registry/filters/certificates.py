@@ -76,4 +76,4 @@ class CertificateFilter(django_filters.FilterSet):
         return queryset.filter(category_q(value))
 
     def filter_holders(self, queryset, name, value):
-        return queryset if value == HOLDERS_ALL else queryset.filter(worker__is_active=True)
+        return queryset if value == HOLDERS_ALL else queryset.of_active_workers()

@@ -48,7 +48,7 @@ def _editable_need(request, pk, allowed):
 @ledger_reader_required
 def need_list(request):
     # in order of entry; by primary key, which is indexed, where created_at is not
-    needs = _needs(request.user).filter(worker__is_active=True).order_by("pk")
+    needs = _needs(request.user).of_active_workers().order_by("pk")
     filterset = NeedFilter(request.GET, queryset=needs, request=request)
     page = Paginator(_rows(filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "registry/need_list.html", {"filter": filterset, "page_obj": page})

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef
+from django.db.models import Count, F
 from django.utils import timezone
 
 from registry.choices import CertificateStatus, Scheme
@@ -129,23 +129,14 @@ def scoped_workers(user, scheme=None):
     return workers.in_scheme(scheme) if scheme else workers
 
 
-def of_active_workers(queryset):
-    """Certificates or needs of workers still in the ledger.
-
-    Spelt as "not of an archived worker": an anti-join on the few archived workers (read from
-    their partial index) rather than a join of every row with its worker.
-    """
-    return queryset.exclude(Exists(Worker.objects.filter(pk=OuterRef("worker_id"), is_active=False)))
-
-
 def scoped_ledger(scope):
     """The scoped base querysets of the ledger, narrowed to the scheme (units are not by scheme)."""
     user, scheme = scope.user, scope.scheme
     return {
         "units": city(Unit.objects, user).active(),
         "workers": scoped_workers(user, scheme).active(),
-        "certificates": of_active_workers(narrow_to_scheme(city(Certificate.objects, user), scheme)),
-        "needs": of_active_workers(narrow_to_scheme(city(TrainingNeed.objects, user), scheme)),
+        "certificates": narrow_to_scheme(city(Certificate.objects, user), scheme).of_active_workers(),
+        "needs": narrow_to_scheme(city(TrainingNeed.objects, user), scheme).of_active_workers(),
     }
 
 
@@ -160,7 +151,7 @@ def certified_per_town(scope, name, on=None, issued_by=None):
     if issued_by is None:
         workers = scoped_workers(scope.user, scope.scheme).active().certified(on, scope.scheme)
         return per_town(workers, "town", **{name: Count("*")})
-    certificates = of_active_workers(city(Certificate.objects, scope.user).in_good_standing(on)).filter(
+    certificates = city(Certificate.objects, scope.user).in_good_standing(on).of_active_workers().filter(
         issued_on__lte=issued_by, worker__created_at__lt=start_of(issued_by + datetime.timedelta(days=1)))
     return per_town(narrow_to_scheme(certificates, scope.scheme), "town", **{name: Count("worker", distinct=True)})
 

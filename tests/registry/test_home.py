@@ -39,6 +39,20 @@ def test_a_clerk_sees_their_towns_figures_only(client, qingyang_clerk, ledger):
     assert "青阳街道" in response.content.decode()
 
 
+def test_an_archived_workers_certificates_and_needs_leave_the_figures(client, qingyang_clerk, ledger):
+    client.force_login(qingyang_clerk)
+    archived = WorkerFactory(unit=UnitFactory(town=town("青阳")))
+    CertificateFactory(worker=archived, category=category("op-1-2"))
+    TrainingNeedFactory(worker=archived, category=category("op-2-1"))
+    response = client.get(reverse("home"))
+    assert (figure(response, "workers"), figure(response, "certificates_valid"), figure(response, "needs_initial")) == (
+        2, 2, 2)
+    archived.archive()
+    response = client.get(reverse("home"))
+    assert (figure(response, "workers"), figure(response, "certificates_valid"), figure(response, "needs_initial")) == (
+        1, 1, 1)
+
+
 def test_a_clerk_cannot_switch_to_another_town(client, qingyang_clerk, ledger):
     client.force_login(qingyang_clerk)
     response = client.get(reverse("home"), {"town": town("安海").pk})
