@@ -7,12 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from registry.permissions import roles_required
+
 from ..draws import DrawError
 from ..enforcement_services import make_random_draw, new_seed, verify_draw
 from ..forms.enforcement import DrawFilter, DrawForm
 from ..models import Campaign, RandomDraw
 from .enforcement import with_counts
-from .enforcement_access import DRAW_ROLES, roles_required
+from .enforcement_access import DRAW_ROLES
 
 PAGE_SIZE = 30
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from registry.choices import CertificateStatus, Verification
 from registry.models import Certificate, CertificateCategory, Town, TrainingNeed, Worker
+from registry.permissions import roles_required
 
 from ..choices import FindingResult
 from ..enforcement_services import record_findings
@@ -32,7 +33,6 @@ from .enforcement_access import (
     can_edit_inspection,
     recordable_units,
     require_inspection_editor,
-    roles_required,
 )
 
 PAGE_SIZE = 50

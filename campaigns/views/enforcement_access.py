@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 
 from registry.choices import Role
 from registry.models import Unit
-from registry.permissions import roles_required  # noqa: F401  (the enforcement views import it from here)
 
 from ..models import CrossInspectionPair, CrossInspectionPlan
 

@@ -6,10 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from registry.permissions import roles_required
+
 from ..enforcement_services import SelfInspection, generate_cross_inspection_plan, new_seed, reassign_cross_inspection
 from ..forms.enforcement import CrossPairForm, CrossPlanForm
 from ..models import Campaign, CrossInspectionPair, CrossInspectionPlan, Inspection
-from .enforcement_access import INSPECTION_ROLES, PLAN_EDITORS, assigned_town, current_plan, roles_required
+from .enforcement_access import INSPECTION_ROLES, PLAN_EDITORS, assigned_town, current_plan
 
 RECENT_PLANS = 10
 

@@ -7,11 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registry.permissions import roles_required
+
 from ..choices import FindingResult, MeasureKind
 from ..forms.enforcement import ExposureCandidateFilter, ExposureFilter, ExposureForm
 from ..models import ExposureEntry, Finding, Inspection, Measure
 from .enforcement import count_of, with_counts
-from .enforcement_access import EXPOSURE_ROLES, roles_required
+from .enforcement_access import EXPOSURE_ROLES
 
 PAGE_SIZE = 50
 

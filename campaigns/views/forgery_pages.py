@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from registry.choices import Verification
 from registry.models import Certificate
+from registry.permissions import roles_required
 from registry.templatetags.registry_tags import sees_personal_data
 
 from ..choices import ForgerySignal
@@ -14,7 +15,7 @@ from ..enforcement_services import confirm_certificate_forged, confirm_certifica
 from ..forgery import flagged_certificates, signal_counts, signals_of, with_signals
 from ..forms.enforcement import ForgeryCheckForm, ForgerySignalFilter
 from ..models import ForgeryCheck
-from .enforcement_access import FORGERY_ROLES, roles_required
+from .enforcement_access import FORGERY_ROLES
 
 PAGE_SIZE = 50
 RECENT_CHECKS = 20
