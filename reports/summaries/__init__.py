@@ -15,7 +15,7 @@ A town clerk sees their own town's row and the city's totals: the totals are cou
 town, and no other town's row leaves this package.
 """
 
-from .base import IN_STANDING, Column, Scope, city, month_starts, scheme_for, scoped_workers
+from .base import IN_STANDING, Column, Scope, city, scheme_for, scoped_workers
 from .dashboard import (
     CATEGORY_COLUMNS,
     CATEGORY_KEYS,
@@ -40,6 +40,6 @@ __all__ = [
     "CATEGORY_COLUMNS", "CATEGORY_KEYS", "COUNT_KEYS", "DASHBOARD_COLUMNS", "IN_STANDING", "LEAGUE_FIGURES",
     "SORT_KEYS", "Column", "Forecast", "ForecastLine", "League", "LeagueRow", "Row", "Scope", "Table",
     "category_breakdown", "chart_data", "city", "dashboard_table", "end_of_last_month", "forecast_window",
-    "ledger_cells", "league_table", "month_starts", "monthly_trend", "parse_sort", "review_forecast",
+    "ledger_cells", "league_table", "monthly_trend", "parse_sort", "review_forecast",
     "scheme_for", "scoped_workers", "sort_rows", "town_figures",
 ]

@@ -179,12 +179,3 @@ def label_order():
         key = (0 if scheme == Scheme.SPECIAL_OPERATION else 1, position)
         order[(scheme, label)] = min(order.get((scheme, label), key), key)
     return order
-
-
-def month_starts(first, last):
-    """The first day of each month from `first`'s month to `last`'s."""
-    months, day = [], first.replace(day=1)
-    while day <= last:
-        months.append(day)
-        day = (day + datetime.timedelta(days=32)).replace(day=1)
-    return months

@@ -20,6 +20,7 @@ from campaigns.models import Enrolment, Finding, Inspection
 from registry.choices import OPEN_NEED_STATUSES, CertificateStatus, NeedKind, NeedStatus, Scheme
 from registry.models import Town
 from registry.permissions import can_read_ledger
+from reports.monthly import months_between
 
 from .base import (
     CELL_KEYS,
@@ -30,7 +31,6 @@ from .base import (
     label_order,
     labelled,
     merge,
-    month_starts,
     narrow_to_scheme,
     narrow_to_shown_towns,
     per_town,
@@ -213,7 +213,7 @@ def monthly_trend(scope):
     start, end = scope.date_from, scope.date_to
     created = needs.filter(created_at__gte=start_of(start), created_at__lt=start_of(end + datetime.timedelta(days=1)))
     certified = needs.filter(status=NeedStatus.CERTIFIED, closed_on__gte=start, closed_on__lte=end)
-    trend = {month: {"month": month, "created": 0, "certified": 0} for month in month_starts(start, end)}
+    trend = {month: {"month": month, "created": 0, "certified": 0} for month in months_between(start, end)}
     for key, queryset, field in (("created", created, "created_at"), ("certified", certified, "closed_on")):
         for cell in queryset.values(month=TruncMonth(field)).annotate(count=Count("*")).order_by():
             trend[_month(cell["month"])][key] += cell["count"]

@@ -2,7 +2,6 @@
 months, by town and by training category — the training places the city must plan.
 """
 
-import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, DateField, Q, When
@@ -11,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.choices import CertificateStatus, Scheme
 from registry.models import Town
+from reports.monthly_models import add_months, first_of_month, last_day_of
 
-from .base import CELL_KEYS, IN_STANDING, label_order, labelled, month_starts, roll_up, scoped_ledger
+from .base import CELL_KEYS, IN_STANDING, label_order, labelled, roll_up, scoped_ledger
 
 @dataclass
 class ForecastLine:
@@ -42,11 +42,8 @@ class Forecast:
 
 def forecast_window(on, months=12):
     """The first day of this month and of the next `months - 1`, and the last day of the last one."""
-    starts = month_starts(on, on)
-    for _month in range(months - 1):
-        starts.append((starts[-1] + datetime.timedelta(days=32)).replace(day=1))
-    last = (starts[-1] + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-    return starts, last
+    starts = [add_months(first_of_month(on), count) for count in range(months)]
+    return starts, last_day_of(starts[-1])
 
 
 def review_forecast(scope, months=12):
