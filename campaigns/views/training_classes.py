@@ -99,12 +99,13 @@ def training_class_detail(request, pk):
         "training_class": training_class,
         "trainees": trainees,
         "free": max(training_class.capacity - training_class.enrolled, 0),
-        "results": Enrolment.objects.for_user(user).filter(training_class=training_class).aggregate(
-            attended=Count("pk", filter=Q(attended=True)),
-            passed=Count("pk", filter=Q(exam_result=ExamResult.PASSED)),
-            failed=Count("pk", filter=Q(exam_result=ExamResult.FAILED)),
-            absent=Count("pk", filter=Q(exam_result=ExamResult.ABSENT)),
-        ),
+        # counted over the trainees listed (the same rows), not by a second query
+        "results": {
+            "attended": sum(1 for t in trainees if t.attended is True),
+            "passed": sum(1 for t in trainees if t.exam_result == ExamResult.PASSED),
+            "failed": sum(1 for t in trainees if t.exam_result == ExamResult.FAILED),
+            "absent": sum(1 for t in trainees if t.exam_result == ExamResult.ABSENT),
+        },
         "can_edit": can_edit_class(user, training_class),
         "can_enrol": can_enrol(user),
         "can_record_results": can_record_results(user) and bool(trainees),

@@ -195,3 +195,16 @@ def test_the_class_page_runs_a_fixed_number_of_queries(client, safety_office, sc
     for name in ("安海", "磁灶", "陈埭"):
         Enrolment.objects.create(training_class=electric, need=need_in(name, "op-1-1"))
     assert count_queries(client, url) == few
+
+
+@pytest.mark.parametrize("role, line", [
+    ("safety_office", "参训 2 人，合格 1 人，不合格 1 人，缺考 1 人。"),
+    ("anhai_clerk", "参训 1 人，合格 0 人，不合格 1 人，缺考 1 人。"),
+])
+def test_the_class_page_counts_the_results_of_the_trainees_it_lists(sign_in, classes, role, line):
+    results = [(True, "passed"), (True, "failed"), (False, "absent")]  # 青阳's trainee first, then 安海's two
+    for enrolment, (attended, exam_result) in zip(classes["electric"].enrolments.order_by("pk"), results):
+        enrolment.attended, enrolment.exam_result = attended, exam_result
+        enrolment.save()
+    response = sign_in(role).get(reverse("campaigns:training_class_detail", args=[classes["electric"].pk]))
+    assert line in response.content.decode()
