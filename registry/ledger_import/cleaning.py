@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from registry import validators
 from registry.choices import NeedKind, Scheme
 
-# 、，,/；; + and white space separate several categories in one cell (full-width forms fold under NFKC)
-_SEPARATORS = re.compile(r"[、,/;+\s]+")
+# 、，,/；; + and white space separate several categories in one cell (full-width forms fold under NFKC):
+# a token is a run of anything else
+_TOKEN = re.compile(r"[^、,/;+\s]+")
 _BRACKETS = str.maketrans({"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")", "{": "(", "}": ")"})
 _REVIEW_SUFFIX = re.compile(r"\(?(?:到期复审|复审换证|复审培训|复审|复训)\)?$")
 _REVIEW_PREFIX = re.compile(r"^(?:复审|复训)[:\-]?")
@@ -242,7 +243,7 @@ class CategoryCatalogue:
 
     def _parse(self, text):
         result = ParsedCategories()
-        tokens = [match for match in re.finditer(r"[^、,/;+\s]+", text)]
+        tokens = list(_TOKEN.finditer(text))
         if len(tokens) > _MAX_TOKENS:
             result.unknown.append(text)
             return result
