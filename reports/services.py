@@ -29,6 +29,14 @@ class ReviewResult:
     submission: Submission
 
 
+class StaleSubmission(Exception):
+    """Another version was submitted since the clerk looked: `newest` is its number; nothing was submitted."""
+
+    def __init__(self, newest):
+        super().__init__(newest)
+        self.newest = newest
+
+
 def survey_due_on(campaign):
     """The day Attachment 1/2 are due: the survey phase's deadline (its last day if none); None if no such phase."""
     phase = campaign.phases.filter(kind=PhaseKind.SURVEY).first()
@@ -40,13 +48,15 @@ def submission_file_name(town, form, version):
 
 
 @transaction.atomic
-def submit_attachment(user, campaign, form, date=None):
+def submit_attachment(user, campaign, form, date=None, seen_version=None):
     """A town clerk submits the town's Attachment `form` for `campaign`, as the ledger stands now.
 
     The workbook and its rows are frozen in the submission, so later ledger edits do not change
     them. A resubmission is a new version; an earlier version not yet reviewed is superseded, a
     returned one stays returned, and an accepted form cannot be submitted again
     (`IllegalTransition`). `date` is the 报送时间 printed on the form (today if not given).
+    `seen_version`, when given, is the newest version the clerk saw (0: none): if the newest is
+    another by the time the town is locked, `StaleSubmission`, so a second click does not resubmit.
     """
     if getattr(user, "role", None) != Role.TOWN_CLERK:
         raise PermissionDenied(_("只有镇（街道）安办可以报送附件。"))
@@ -59,6 +69,9 @@ def submit_attachment(user, campaign, form, date=None):
         .order_by("-version")
         .first()
     )
+    newest = previous.version if previous else 0
+    if seen_version is not None and newest != seen_version:
+        raise StaleSubmission(newest)
     superseded = None
     if previous is not None:
         if previous.status == Submission.Status.ACCEPTED:

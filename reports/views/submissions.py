@@ -16,7 +16,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,12 +27,11 @@ from django.views.decorators.http import require_POST
 from campaigns.models import Campaign
 from registry.choices import Role
 from registry.permissions import ledger_reader_required
-from registry.models import Town
 from registry.templatetags.registry_tags import sees_personal_data
 
 from .. import attachments
 from ..models import IllegalTransition, Submission, SubmissionState, visible_forms
-from ..services import accept_submission, return_submission, submit_attachment, survey_due_on
+from ..services import StaleSubmission, accept_submission, return_submission, submit_attachment, survey_due_on
 from .attachments import download_response
 
 ROWS_PER_PAGE = 100
@@ -188,17 +186,11 @@ def _town_url(campaign):
 def _submit(request, campaign, form_def, submit_form):
     user = request.user
     try:
-        with transaction.atomic():
-            # the town's lock orders two clicks: the second sees the first one's version
-            Town.objects.select_for_update().get(pk=user.town_id)
-            newest = (
-                Submission.objects.filter(town_id=user.town_id, campaign=campaign, form=form_def.number)
-                .order_by("-version").values_list("version", flat=True).first()
-            ) or 0
-            if newest != (submit_form.cleaned_data["previous"] or 0):
-                messages.warning(request, _("该附件刚刚已经报送过（第%(n)s版），没有重复报送。") % {"n": newest})
-                return redirect(_town_url(campaign))
-            result = submit_attachment(user, campaign, form_def.number, date=submit_form.cleaned_data["report_date"])
+        result = submit_attachment(user, campaign, form_def.number, date=submit_form.cleaned_data["report_date"],
+                                   seen_version=submit_form.cleaned_data["previous"] or 0)
+    except StaleSubmission as stale:
+        messages.warning(request, _("该附件刚刚已经报送过（第%(n)s版），没有重复报送。") % {"n": stale.newest})
+        return redirect(_town_url(campaign))
     except IllegalTransition as error:
         messages.error(request, str(error))
         return redirect(_town_url(campaign))
