@@ -136,8 +136,7 @@ def inspection_detail(request, pk):
 
 @roles_required(*INSPECTION_ROLES)
 def inspection_edit(request, pk):
-    inspection = get_object_or_404(Inspection.objects.for_user(request.user).select_related("unit__town"), pk=pk)
-    require_inspection_editor(request.user, inspection)
+    inspection = _editable_inspection(request, pk)
     form = InspectionForm(request.POST or None, instance=inspection, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -198,8 +197,7 @@ def _roster(inspection, user):
 @roles_required(*INSPECTION_ROLES)
 def inspection_findings(request, pk):
     """Every worker of the unit on one page, prefilled from the ledger; saving opens the training needs."""
-    inspection = get_object_or_404(Inspection.objects.for_user(request.user).select_related("unit__town"), pk=pk)
-    require_inspection_editor(request.user, inspection)
+    inspection = _editable_inspection(request, pk)
     rows = _roster(inspection, request.user)
     formset = FindingFormSet(
         request.POST or None, initial=[row["initial"] for row in rows],
