@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry import validators
 from registry.choices import Role, Scheme
+from registry.filters.workers import category_q
 from registry.models import CertificateCategory, Department, Town, TrainingInstitution
 
 from .choices import PublicityChannel
@@ -123,7 +124,7 @@ class TrainingClassFilter(django_filters.FilterSet):
                                | Q(institution__name__icontains=value))
 
     def filter_category(self, queryset, name, value):
-        return queryset.filter(Q(category=value) | Q(category__parent=value))
+        return queryset.filter(category_q(value))
 
     def filter_period(self, queryset, name, value):
         today = timezone.localdate()
