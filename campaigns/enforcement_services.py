@@ -190,13 +190,18 @@ def open_need_for(worker, category, *, certificate=None, note=""):
     return need, True
 
 
-def _mark_forged(certificate, user, method):
-    certificate.verification = Verification.FORGED
+def _record_verification(certificate, verification, user, method_label):
+    """Who found `certificate` genuine or forged, when and how; the saved certificate bumps its version."""
+    certificate.verification = verification
     certificate.verified_by = user
     certificate.verified_at = timezone.now()
-    certificate.verification_method = VerificationMethod(method).label if method else ""
+    certificate.verification_method = method_label
     certificate.version += 1
     certificate.save()
+
+
+def _mark_forged(certificate, user, method):
+    _record_verification(certificate, Verification.FORGED, user, VerificationMethod(method).label if method else "")
 
 
 @transaction.atomic
@@ -297,12 +302,8 @@ class ForgeryCheckResult:
 def confirm_certificate_genuine(certificate, *, signal, method, note="", user=None):
     """The bureau checked a flagged certificate and found it genuine; it leaves the signal lists."""
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-    certificate.verification = Verification.GENUINE
-    certificate.verified_by = user
-    certificate.verified_at = timezone.now()
-    certificate.verification_method = VerificationMethod(method).label
-    certificate.version += 1
-    certificate.save()
+    # a genuine finding names its method: an empty one raises here rather than being stored as ""
+    _record_verification(certificate, Verification.GENUINE, user, VerificationMethod(method).label)
     check = ForgeryCheck.objects.create(
         certificate=certificate, signal=signal, outcome=ForgeryCheck.Outcome.GENUINE, method=method, note=note,
         checked_by=user,
