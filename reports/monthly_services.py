@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .monthly import reporter_of
 from .monthly_models import (
@@ -30,14 +31,17 @@ class MonthlyAnswerResult:
     answer: MonthlyAnswer
 
 
+# The narrative a submission needs, each with what to say when it is blank; the summary form
+# requires the same fields when "保存并报送" is pressed.
+REQUIRED_FOR_SUBMIT = {
+    "work_done": gettext_lazy("报送前请填写本月工作开展情况。"),
+    "next_plan": gettext_lazy("报送前请填写下月工作计划。"),
+}
+
+
 def missing_for_submit(summary):
     """The narrative a summary still lacks before it can be submitted, as {field: message}."""
-    errors = {}
-    if not summary.work_done.strip():
-        errors["work_done"] = _("报送前请填写本月工作开展情况。")
-    if not summary.next_plan.strip():
-        errors["next_plan"] = _("报送前请填写下月工作计划。")
-    return errors
+    return {name: str(message) for name, message in REQUIRED_FOR_SUBMIT.items() if not getattr(summary, name).strip()}
 
 
 def _check_reporter(user, summary):

@@ -10,12 +10,9 @@ from campaigns.models import Campaign
 
 from ..monthly import parse_month
 from ..monthly_models import MonthlyAnswer, MonthlyFigure, MonthlyRecipient, MonthlyReporterKind, MonthlySummary
+from ..monthly_services import REQUIRED_FOR_SUBMIT
 
 NARRATIVE_FIELDS = ["work_done", "problems", "next_plan"]
-REQUIRED_FOR_SUBMIT = {
-    "work_done": _("报送前请填写本月工作开展情况。"),
-    "next_plan": _("报送前请填写下月工作计划。"),
-}
 
 
 class MonthlySummaryForm(forms.ModelForm):
