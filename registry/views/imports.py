@@ -59,10 +59,6 @@ IMPORT_STATUS_COLOURS = {
 }
 
 
-def can_import(user):
-    return user.is_authenticated and user.role in (Role.TOWN_CLERK, Role.SAFETY_OFFICE)
-
-
 # bureaus and departments get 403
 importer_required = roles_required(Role.TOWN_CLERK, Role.SAFETY_OFFICE)
 
