@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import validators
 from ..choices import NeedKind, NeedSource, NeedStatus
+from ..forms.certificates import date_input
 from ..models import CertificateCategory, Town, Unit
 from .workers import StableOrderingFilter, category_q, person_search, scope_choices
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 STATUS_OPEN = "active"
 STATUS_ALL = "all"
 STATUS_CHOICES = [(STATUS_OPEN, _("未办结")), *NeedStatus.choices, (STATUS_ALL, _("全部"))]
@@ -25,9 +25,9 @@ class NeedFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=STATUS_CHOICES, method="filter_status", empty_label=None)
     source = django_filters.ChoiceFilter(label=_("来源"), choices=NeedSource.choices, empty_label=_("全部"))
     closed_from = django_filters.DateFilter(label=_("办结日期自"), field_name="closed_on", lookup_expr="gte",
-                                            widget=DATE)
+                                            widget=date_input())
     closed_to = django_filters.DateFilter(label=_("办结日期至"), field_name="closed_on", lookup_expr="lte",
-                                          widget=DATE)
+                                          widget=date_input())
     category = django_filters.ModelChoiceFilter(label=_("培训类别"), queryset=CertificateCategory.objects.none(),
                                                 method="filter_category", empty_label=_("全部"))
     town = django_filters.ModelChoiceFilter(label=_("镇（街道）"), field_name="town",

@@ -15,7 +15,7 @@ from .. import services
 from ..choices import CategoryLevel, NeedKind, NeedStatus, Scheme
 from ..models import Certificate, CertificateCategory, TrainingInstitution, TrainingNeed, today
 from .base import ConcurrentEditError, VersionedModelForm
-from .certificates import CertificateForm, category_choices
+from .certificates import CertificateForm, category_choices, date_input
 
 CAN_REGISTER = {NeedStatus.OPEN, NeedStatus.REGISTERED, NeedStatus.FAILED}
 CAN_RECORD_RESULT = {NeedStatus.OPEN, NeedStatus.REGISTERED, NeedStatus.TRAINED, NeedStatus.FAILED}
@@ -93,7 +93,7 @@ class NeedRegisterForm(VersionedModelForm):
     class Meta:
         model = TrainingNeed
         fields = ["institution", "registered_on"]
-        widgets = {"registered_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"registered_on": date_input()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,10 +161,7 @@ class NeedResultForm(VersionedModelForm):
     class Meta:
         model = TrainingNeed
         fields = ["trained_on", "exam_on"]
-        widgets = {
-            "trained_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "exam_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
+        widgets = {"trained_on": date_input(), "exam_on": date_input()}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
