@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from registry.choices import Role
 from registry.permissions import can_read_ledger
+from reports.monthly import months_between
 
 from ..filters import CampaignFilter
 from ..forms.programme import CampaignCopyForm, PhaseForm
@@ -21,14 +22,6 @@ from .programme_access import is_safety_office, require_role
 from .programme_figures import campaign_progress
 
 PAGE_SIZE = 50
-
-
-def month_starts(first, last):
-    """The first day of every month after `first` up to `last`."""
-    day = (first.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-    while day <= last:
-        yield day
-        day = (day + datetime.timedelta(days=32)).replace(day=1)
 
 
 def build_timeline(campaign, phases, today):
@@ -60,7 +53,7 @@ def build_timeline(campaign, phases, today):
             "state": state,
             "deadline": pct(at(phase.deadline)) if phase.deadline else None,
         })
-    months = list(month_starts(first, last))
+    months = months_between(first, last)[1:]  # the ticks: each month's first day after the axis starts
     step = max(1, len(months) // 12)  # about a dozen ticks whatever the campaign's length
     ticks = [{"left": pct(at(day)), "day": day, "with_year": index == 0 or day.month == 1}
              for index, day in enumerate(months[::step])]
