@@ -62,6 +62,11 @@ def scope_for_user(queryset, user, town_lookup, in_scheme):
     return queryset.none()
 
 
+def mask_mobile(mobile):
+    """A mobile number as the bureaus see it: 139****1234."""
+    return f"{mobile[:3]}****{mobile[-4:]}" if len(mobile) == 11 else mobile
+
+
 class ArchivableMixin:
     """Deleting archives: the row and its history stay, it leaves the ledger's lists."""
 
@@ -467,7 +472,7 @@ class Worker(ArchivableMixin, models.Model):
 
     @property
     def masked_mobile(self):
-        return f"{self.mobile[:3]}****{self.mobile[-4:]}" if len(self.mobile) == 11 else self.mobile
+        return mask_mobile(self.mobile)
 
     @property
     def masked_id_number(self):

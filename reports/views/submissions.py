@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign
 from registry.choices import Role
+from registry.models import mask_mobile
 from registry.permissions import ledger_reader_required
 from registry.templatetags.registry_tags import sees_personal_data
 
@@ -92,10 +93,6 @@ def _form_def(form):
 
 def _submissions(user):
     return Submission.objects.for_user(user).without_file()
-
-
-def _masked(mobile):
-    return f"{mobile[:3]}****{mobile[-4:]}" if len(mobile) == 11 else mobile
 
 
 def _campaign_context(campaign):
@@ -248,7 +245,7 @@ def _detail_context(request, submission, return_form=None):
     rows = Paginator(submission.rows.all(), ROWS_PER_PAGE).get_page(request.GET.get("page"))
     if not sees_personal_data(user):
         for row in rows:
-            row.mobile = _masked(row.mobile)
+            row.mobile = mask_mobile(row.mobile)
     can_review = user.role == Role.SAFETY_OFFICE and submission.status == Submission.Status.SUBMITTED
     return {
         "submission": submission,
