@@ -51,7 +51,7 @@ class TownPlanner:
         wanted = sorted({row.id_number for row in self.rows if row.id_number} - set(self.db_by_id))
         for chunk in chunks(wanted):
             found = Worker.objects.filter(id_number__in=chunk).exclude(id_number="")
-            for pk, name, id_number, town_pk, unit_pk in found.values_list("pk", "name", "id_number", "unit__town_id", "unit_id"):
+            for pk, name, id_number, town_pk, unit_pk in found.values_list("pk", "name", "id_number", "town_id", "unit_id"):
                 self.db_by_id[id_number] = (pk, name, town_pk, unit_pk)
         for chunk in chunks(worker_pks):
             needs = TrainingNeed.objects.open().filter(worker_id__in=chunk)
